@@ -5,7 +5,7 @@ import torch
 from . import nano, schedulers
 from .tokenizer import BOS, EOS
 
-PROMPT = {"human": "### Human: ", "assistant": "\n### Assistant:", "turn_end": "\n###",
+PROMPT = {"human": "### Human: ", "assistant": "\n### Assistant:", "turn_end": "\n",
           "media": {"image": ["<Img>", "</Img>"], "audio": ["<Aud>", "</Aud>"], "video": ["<Vid>", "</Vid>"]}}
 
 
@@ -14,7 +14,7 @@ def assemble_prompt(sp, turns, template=PROMPT):
 
     BOS, then per past turn ``human + content + assistant + " " + answer + turn_end``, then the new turn
     ``human + content + assistant``; content = each media item as ``open + <embeddings> + close``, then
-    ``" " + text``. Text between embeddings is tokenized on its own. Returns a list of
+    the text, after a space when media precede it (NExT-GPT's ``### Human: <Img>…</Img> text``). Text between embeddings is tokenized on its own. Returns a list of
     {"kind": "ids", "ids"} | {"kind": "text", "text", "ids"} | {"kind": "media", "modality", "item", "tokens"}.
     """
     segments = [{"kind": "ids", "ids": [BOS]}]
@@ -37,7 +37,7 @@ def assemble_prompt(sp, turns, template=PROMPT):
             segments.append({"kind": "media", "modality": m, "item": item, "tokens": nano.TOKENS_PER_ITEM})
             item += 1
             buf.append(close)
-        buf.append(" " + turn["text"])
+        buf.append((" " if turn.get("media") else "") + turn["text"])
         buf.append(template["assistant"])
         if not last:
             buf.append(" " + turn["answer"] + template["turn_end"])
