@@ -1,0 +1,490 @@
+"""Nano definitions of every bundle component, written from plain torch ops so that they script cleanly.
+
+Every module's ``forward`` takes the component's positional tensor inputs and returns its output tensor (or a
+tuple of tensors) exactly as the bundle contract (models/README.md) declares. No dropout anywhere.
+"""
+import math
+from typing import List, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+# masked attention scores use -1e9: a large finite negative for masked attention scores (never -inf: fully masked rows stay finite)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# shared blocks
+# ----------------------------------------------------------------------------------------------------------------
+class MultiHeadAttention(nn.Module):
+    """Multi-head attention; ``keep`` is a bool mask broadcastable to [B, heads, Tq, Tk] (True = attend)."""
+
+    def __init__(self, dim: int, heads: int, ctx_dim: int = 0, bias: bool = True):
+        super().__init__()
+        ctx_dim = ctx_dim if ctx_dim > 0 else dim
+        self.heads = heads
+        self.head_dim = dim // heads
+        self.q = nn.Linear(dim, dim, bias=bias)
+        self.k = nn.Linear(ctx_dim, dim, bias=bias)
+        self.v = nn.Linear(ctx_dim, dim, bias=bias)
+        self.o = nn.Linear(dim, dim, bias=bias)
+
+    def forward(self, x: Tensor, ctx: Tensor, keep: Optional[Tensor] = None) -> Tensor:
+        b, tq = x.size(0), x.size(1)
+        tk = ctx.size(1)
+        q = self.q(x).reshape(b, tq, self.heads, self.head_dim).transpose(1, 2)
+        k = self.k(ctx).reshape(b, tk, self.heads, self.head_dim).transpose(1, 2)
+        v = self.v(ctx).reshape(b, tk, self.heads, self.head_dim).transpose(1, 2)
+        scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.head_dim)
+        if keep is not None:
+            scores = scores.masked_fill(torch.logical_not(keep), -1.0e9)
+        out = torch.matmul(torch.softmax(scores, dim=-1), v)
+        return self.o(out.transpose(1, 2).reshape(b, tq, self.heads * self.head_dim))
+
+
+class FeedForward(nn.Module):
+    def __init__(self, dim: int, hidden: int):
+        super().__init__()
+        self.fc1 = nn.Linear(dim, hidden)
+        self.fc2 = nn.Linear(hidden, dim)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.fc2(F.gelu(self.fc1(x)))
+
+
+class EncoderBlock(nn.Module):
+    """Norm-first transformer encoder layer (self-attention + MLP)."""
+
+    def __init__(self, dim: int, heads: int, ff: int):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim)
+        self.attn = MultiHeadAttention(dim, heads)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = FeedForward(dim, ff)
+
+    def forward(self, x: Tensor) -> Tensor:
+        h = self.norm1(x)
+        x = x + self.attn(h, h)
+        return x + self.mlp(self.norm2(x))
+
+
+class DecoderBlock(nn.Module):
+    """Norm-first transformer decoder layer (self-attention, cross-attention to memory, MLP)."""
+
+    def __init__(self, dim: int, heads: int, ff: int, ctx_dim: int = 0):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim)
+        self.self_attn = MultiHeadAttention(dim, heads)
+        self.norm2 = nn.LayerNorm(dim)
+        self.cross_attn = MultiHeadAttention(dim, heads, ctx_dim)
+        self.norm3 = nn.LayerNorm(dim)
+        self.mlp = FeedForward(dim, ff)
+
+    def forward(self, x: Tensor, memory: Tensor) -> Tensor:
+        h = self.norm1(x)
+        x = x + self.self_attn(h, h)
+        x = x + self.cross_attn(self.norm2(x), memory)
+        return x + self.mlp(self.norm3(x))
+
+
+def l2_normalize(x: Tensor) -> Tensor:
+    return x / x.norm(p=2, dim=-1, keepdim=True).clamp_min(1e-12)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# encoders (ImageBind-like)
+# ----------------------------------------------------------------------------------------------------------------
+class PatchTransformer(nn.Module):
+    """CLS token + learned positions + encoder blocks + final norm over patch tokens [B, L, W] -> [B, W]."""
+
+    def __init__(self, tokens: int, width: int, layers: int, heads: int, ff: int):
+        super().__init__()
+        self.cls = nn.Parameter(torch.zeros(1, 1, width))
+        self.pos = nn.Parameter(torch.zeros(1, tokens + 1, width))
+        self.pre_norm = nn.LayerNorm(width)
+        self.blocks = nn.ModuleList([EncoderBlock(width, heads, ff) for _ in range(layers)])
+        self.norm = nn.LayerNorm(width)
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        b = tokens.size(0)
+        x = torch.cat([self.cls.expand(b, -1, -1), tokens], dim=1) + self.pos
+        x = self.pre_norm(x)
+        for blk in self.blocks:
+            x = blk(x)
+        return self.norm(x[:, 0])
+
+
+class ImageEncoder(nn.Module):
+    """pixels [B,3,32,32] -> embedding [B,E] (L2-normalised)."""
+
+    def __init__(self, size: int = 32, patch: int = 4, width: int = 64, layers: int = 2, heads: int = 4,
+                 ff: int = 128, embed_dim: int = 128):
+        super().__init__()
+        self.patch = nn.Conv2d(3, width, patch, stride=patch, bias=False)
+        self.trunk = PatchTransformer((size // patch) ** 2, width, layers, heads, ff)
+        self.head = nn.Linear(width, embed_dim, bias=False)
+
+    def forward(self, pixels: Tensor) -> Tensor:
+        x = self.patch(pixels).flatten(2).transpose(1, 2)
+        return l2_normalize(self.head(self.trunk(x)))
+
+
+class AudioEncoder(nn.Module):
+    """fbank [B,K,1,M,F] -> embedding [B,E]: per-clip patch embed + transformer, mean over clips, L2-normalise."""
+
+    def __init__(self, mel: int = 128, frames: int = 100, patch: Tuple[int, int] = (16, 10), width: int = 64,
+                 layers: int = 2, heads: int = 4, ff: int = 128, embed_dim: int = 128):
+        super().__init__()
+        self.patch = nn.Conv2d(1, width, patch, stride=patch, bias=False)
+        self.trunk = PatchTransformer((mel // patch[0]) * (frames // patch[1]), width, layers, heads, ff)
+        self.head = nn.Linear(width, embed_dim, bias=False)
+
+    def forward(self, fbank: Tensor) -> Tensor:
+        b, k = fbank.size(0), fbank.size(1)
+        x = fbank.reshape(b * k, fbank.size(2), fbank.size(3), fbank.size(4))
+        x = self.patch(x).flatten(2).transpose(1, 2)
+        e = self.head(self.trunk(x)).reshape(b, k, -1)
+        return l2_normalize(e.mean(dim=1))
+
+
+class VideoEncoder(nn.Module):
+    """frames [B,K,3,Tc,S,S] -> embedding [B,E]: Conv3d patch (2,4,4) + transformer, mean over clips."""
+
+    def __init__(self, size: int = 32, frames: int = 2, patch: Tuple[int, int, int] = (2, 4, 4), width: int = 64,
+                 layers: int = 2, heads: int = 4, ff: int = 128, embed_dim: int = 128):
+        super().__init__()
+        self.patch = nn.Conv3d(3, width, patch, stride=patch, bias=False)
+        n = (frames // patch[0]) * (size // patch[1]) * (size // patch[2])
+        self.trunk = PatchTransformer(n, width, layers, heads, ff)
+        self.head = nn.Linear(width, embed_dim, bias=False)
+
+    def forward(self, frames: Tensor) -> Tensor:
+        b, k = frames.size(0), frames.size(1)
+        x = frames.reshape(b * k, frames.size(2), frames.size(3), frames.size(4), frames.size(5))
+        x = self.patch(x).flatten(2).transpose(1, 2)
+        e = self.head(self.trunk(x)).reshape(b, k, -1)
+        return l2_normalize(e.mean(dim=1))
+
+
+class InputProjection(nn.Module):
+    """embedding [B,E] -> llm_embeds [B,n,H] (n = tokens_per_item = 1)."""
+
+    def __init__(self, embed_dim: int = 128, hidden: int = 256):
+        super().__init__()
+        self.proj = nn.Linear(embed_dim, hidden)
+
+    def forward(self, embedding: Tensor) -> Tensor:
+        return self.proj(embedding).unsqueeze(1)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# LLM (LLaMA-like)
+# ----------------------------------------------------------------------------------------------------------------
+class RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float = 1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def rotate_half(x: Tensor) -> Tensor:
+    half = x.size(-1) // 2
+    return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
+
+
+class LlamaLayer(nn.Module):
+    def __init__(self, hidden: int, heads: int, head_dim: int, ff: int):
+        super().__init__()
+        self.heads = heads
+        self.head_dim = head_dim
+        self.attn_norm = RMSNorm(hidden)
+        self.q_proj = nn.Linear(hidden, heads * head_dim, bias=False)
+        self.k_proj = nn.Linear(hidden, heads * head_dim, bias=False)
+        self.v_proj = nn.Linear(hidden, heads * head_dim, bias=False)
+        self.o_proj = nn.Linear(heads * head_dim, hidden, bias=False)
+        self.mlp_norm = RMSNorm(hidden)
+        self.gate_proj = nn.Linear(hidden, ff, bias=False)
+        self.up_proj = nn.Linear(hidden, ff, bias=False)
+        self.down_proj = nn.Linear(ff, hidden, bias=False)
+
+    def forward(self, x: Tensor, cos: Tensor, sin: Tensor, keep: Tensor, past_k: Tensor,
+                past_v: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+        b, t = x.size(0), x.size(1)
+        h = self.attn_norm(x)
+        q = self.q_proj(h).reshape(b, t, self.heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(h).reshape(b, t, self.heads, self.head_dim).transpose(1, 2)
+        v = self.v_proj(h).reshape(b, t, self.heads, self.head_dim).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        k = torch.cat([past_k, k], dim=2)
+        v = torch.cat([past_v, v], dim=2)
+        scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.head_dim)
+        scores = scores.masked_fill(torch.logical_not(keep), -1.0e9)
+        out = torch.matmul(torch.softmax(scores, dim=-1), v)
+        x = x + self.o_proj(out.transpose(1, 2).reshape(b, t, self.heads * self.head_dim))
+        h = self.mlp_norm(x)
+        x = x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
+        return x, k, v
+
+
+class LlmEmbed(nn.Module):
+    """input_ids i64 [B,T] -> embeds [B,T,H] (base vocabulary and signal-token rows)."""
+
+    def __init__(self, vocab: int = 1036, hidden: int = 256):
+        super().__init__()
+        self.embed_tokens = nn.Embedding(vocab, hidden)
+
+    def forward(self, input_ids: Tensor) -> Tensor:
+        return self.embed_tokens(input_ids)
+
+
+class LlmForward(nn.Module):
+    """(inputs_embeds [B,T,H], attention_mask i64 [B,P+T], position_ids i64 [B,T], past [L,2,B,nh,P,hd])
+    -> (logits [B,T,V], hidden [B,T,H] after the final norm, present [L,2,B,nh,P+T,hd])."""
+
+    def __init__(self, vocab: int = 1036, hidden: int = 256, layers: int = 4, heads: int = 4, head_dim: int = 64,
+                 ff: int = 512, rope_theta: float = 10000.0):
+        super().__init__()
+        self.layers = nn.ModuleList([LlamaLayer(hidden, heads, head_dim, ff) for _ in range(layers)])
+        self.norm = RMSNorm(hidden)
+        self.lm_head = nn.Linear(hidden, vocab, bias=False)
+        inv_freq = 1.0 / (rope_theta ** (torch.arange(0, head_dim, 2, dtype=torch.float64) / head_dim))
+        self.register_buffer("inv_freq", inv_freq.to(torch.float32))
+
+    def forward(self, inputs_embeds: Tensor, attention_mask: Tensor, position_ids: Tensor,
+                past: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+        t = inputs_embeds.size(1)
+        p = past.size(4)
+        dev = inputs_embeds.device
+        freqs = position_ids.to(torch.float32).unsqueeze(-1) * self.inv_freq
+        emb = torch.cat([freqs, freqs], dim=-1)
+        cos = emb.cos().unsqueeze(1)
+        sin = emb.sin().unsqueeze(1)
+        key_idx = torch.arange(p + t, device=dev)
+        query_idx = torch.arange(t, device=dev) + p
+        causal = key_idx.unsqueeze(0) <= query_idx.unsqueeze(1)
+        keep = causal.unsqueeze(0).unsqueeze(0) & (attention_mask != 0).unsqueeze(1).unsqueeze(2)
+        x = inputs_embeds
+        presents: List[Tensor] = []
+        i = 0
+        for layer in self.layers:
+            x, k, v = layer(x, cos, sin, keep, past[i, 0], past[i, 1])
+            presents.append(torch.stack([k, v], dim=0))
+            i += 1
+        hidden = self.norm(x)
+        return self.lm_head(hidden), hidden, torch.stack(presents, dim=0)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# output projections (NExT-GPT's transformer output projector)
+# ----------------------------------------------------------------------------------------------------------------
+class OutputProjection(nn.Module):
+    """(signal_hidden [B,N,H], signal_embeds [B,N,H]) -> conditioning [B,Q,D]."""
+
+    def __init__(self, hidden: int = 256, width: int = 64, queries: int = 8, out_dim: int = 64, heads: int = 4,
+                 ff: int = 128, enc_layers: int = 2, dec_layers: int = 2):
+        super().__init__()
+        self.in_proj = nn.Linear(hidden, width)
+        self.encoder = nn.ModuleList([EncoderBlock(width, heads, ff) for _ in range(enc_layers)])
+        self.encoder_norm = nn.LayerNorm(width)
+        self.queries = nn.Parameter(torch.zeros(1, queries, width))
+        self.decoder = nn.ModuleList([DecoderBlock(width, heads, ff) for _ in range(dec_layers)])
+        self.decoder_norm = nn.LayerNorm(width)
+        self.out_proj = nn.Linear(width, out_dim)
+
+    def forward(self, signal_hidden: Tensor, signal_embeds: Tensor) -> Tensor:
+        x = self.in_proj(signal_hidden + signal_embeds)
+        for blk in self.encoder:
+            x = blk(x)
+        memory = self.encoder_norm(x)
+        q = self.queries.expand(x.size(0), -1, -1)
+        for blk in self.decoder:
+            q = blk(q, memory)
+        return self.out_proj(self.decoder_norm(q))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# decoders (latent diffusion: text encoder, denoiser, VAE decoder, vocoder)
+# ----------------------------------------------------------------------------------------------------------------
+class TextEncoder(nn.Module):
+    """input_ids i64 [B,S] (S <= max_len) -> conditioning [B,Q,D]: token transformer, then Q learned queries."""
+
+    def __init__(self, vocab: int = 1036, max_len: int = 16, width: int = 64, queries: int = 8, out_dim: int = 64,
+                 heads: int = 4, ff: int = 128, layers: int = 2):
+        super().__init__()
+        self.tokens = nn.Embedding(vocab, width)
+        self.pos = nn.Parameter(torch.zeros(1, max_len, width))
+        self.blocks = nn.ModuleList([EncoderBlock(width, heads, ff) for _ in range(layers)])
+        self.norm = nn.LayerNorm(width)
+        self.queries = nn.Parameter(torch.zeros(1, queries, width))
+        self.pool = DecoderBlock(width, heads, ff)
+        self.out_norm = nn.LayerNorm(width)
+        self.out_proj = nn.Linear(width, out_dim)
+
+    def forward(self, input_ids: Tensor) -> Tensor:
+        s = input_ids.size(1)
+        x = self.tokens(input_ids) + self.pos[:, :s]
+        for blk in self.blocks:
+            x = blk(x)
+        memory = self.norm(x)
+        q = self.pool(self.queries.expand(x.size(0), -1, -1), memory)
+        return self.out_proj(self.out_norm(q))
+
+
+def _conv(nd: int, cin: int, cout: int, k, stride=1, padding=0) -> nn.Module:
+    return (nn.Conv2d if nd == 2 else nn.Conv3d)(cin, cout, k, stride=stride, padding=padding)
+
+
+def _conv_t(nd: int, cin: int, cout: int, k, stride, padding) -> nn.Module:
+    return (nn.ConvTranspose2d if nd == 2 else nn.ConvTranspose3d)(cin, cout, k, stride=stride, padding=padding)
+
+
+def _unsqueeze_to(t: Tensor, ndim: int) -> Tensor:
+    while t.dim() < ndim:
+        t = t.unsqueeze(-1)
+    return t
+
+
+class ResBlock(nn.Module):
+    """GroupNorm-SiLU-conv twice with an optional timestep embedding added in between; residual."""
+
+    def __init__(self, nd: int, cin: int, cout: int, temb_dim: int = 0, groups: int = 8):
+        super().__init__()
+        self.norm1 = nn.GroupNorm(groups, cin)
+        self.conv1 = _conv(nd, cin, cout, 3, padding=1)
+        self.use_temb = temb_dim > 0
+        self.temb = nn.Linear(temb_dim, cout) if temb_dim > 0 else nn.Identity()
+        self.norm2 = nn.GroupNorm(groups, cout)
+        self.conv2 = _conv(nd, cout, cout, 3, padding=1)
+        self.skip = _conv(nd, cin, cout, 1) if cin != cout else nn.Identity()
+
+    def forward(self, x: Tensor, temb: Tensor) -> Tensor:
+        h = self.conv1(F.silu(self.norm1(x)))
+        if self.use_temb:
+            h = h + _unsqueeze_to(self.temb(F.silu(temb)), h.dim())
+        h = self.conv2(F.silu(self.norm2(h)))
+        return self.skip(x) + h
+
+
+class SpatialCrossAttention(nn.Module):
+    """Latent positions attend to the conditioning tokens (one pre-norm cross-attention, residual)."""
+
+    def __init__(self, channels: int, ctx_dim: int, heads: int = 4):
+        super().__init__()
+        self.norm = nn.LayerNorm(channels)
+        self.attn = MultiHeadAttention(channels, heads, ctx_dim)
+
+    def forward(self, x: Tensor, ctx: Tensor) -> Tensor:
+        tokens = x.flatten(2).transpose(1, 2)
+        out = self.attn(self.norm(tokens), ctx)
+        return x + out.transpose(1, 2).reshape(x.shape)
+
+
+def timestep_embedding(t: Tensor, dim: int) -> Tensor:
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32, device=t.device) / half)
+    args = t.to(torch.float32).unsqueeze(1) * freqs.unsqueeze(0)
+    return torch.cat([torch.cos(args), torch.sin(args)], dim=1)
+
+
+class Denoiser(nn.Module):
+    """(latent [B,C,*sp], timestep f32 [B], conditioning [B,Q,D]) -> noise prediction [B,C,*sp].
+
+    A tiny UNet: conv in, res block, down, res block, cross-attention, res block, up, res block on [up; skip],
+    conv out. ``down`` ∈ {None, (2,2), (1,2,2)}. ``input_skip`` scales a skip of the input latent to the output.
+    """
+
+    def __init__(self, nd: int, channels: int, ctx_dim: int = 64, width: int = 64, temb_dim: int = 128,
+                 down: Optional[Tuple[int, ...]] = None):
+        super().__init__()
+        self.temb_in = 64
+        self.temb_fc1 = nn.Linear(64, temb_dim)
+        self.temb_fc2 = nn.Linear(temb_dim, temb_dim)
+        self.conv_in = _conv(nd, channels, width, 3, padding=1)
+        self.res1 = ResBlock(nd, width, width, temb_dim)
+        if down is None:
+            self.down = _conv(nd, width, width, 3, padding=1)
+            self.up = _conv(nd, width, width, 3, padding=1)
+        else:
+            k = tuple(1 if s == 1 else 3 for s in down)
+            pad = tuple(0 if s == 1 else 1 for s in down)
+            self.down = _conv(nd, width, width, k, stride=down, padding=pad)
+            kt = tuple(1 if s == 1 else 4 for s in down)
+            self.up = _conv_t(nd, width, width, kt, stride=down, padding=pad)
+        self.res2 = ResBlock(nd, width, width, temb_dim)
+        self.attn = SpatialCrossAttention(width, ctx_dim)
+        self.res3 = ResBlock(nd, width, width, temb_dim)
+        self.res4 = ResBlock(nd, 2 * width, width, temb_dim)
+        self.norm_out = nn.GroupNorm(8, width)
+        self.conv_out = _conv(nd, width, channels, 3, padding=1)
+        self.input_skip = nn.Parameter(torch.ones(1))
+
+    def forward(self, latent: Tensor, timestep: Tensor, conditioning: Tensor) -> Tensor:
+        temb = self.temb_fc2(F.silu(self.temb_fc1(timestep_embedding(timestep, self.temb_in))))
+        h1 = self.res1(self.conv_in(latent), temb)
+        h = self.res2(self.down(h1), temb)
+        h = self.attn(h, conditioning)
+        h = self.res3(h, temb)
+        h = self.up(h)
+        h = self.res4(torch.cat([h, h1], dim=1), temb)
+        return self.input_skip * latent + self.conv_out(F.silu(self.norm_out(h)))
+
+
+class VaeDecoder(nn.Module):
+    """latent [B,C,*sp] -> media: two ×2 upsamplings (``up`` per spatial dim), conv out, tanh or linear."""
+
+    def __init__(self, nd: int, latent_channels: int, out_channels: int, up: Tuple[int, ...], width: int = 64,
+                 tanh: bool = True, out_bias: float = 0.0, out_scale: float = 1.0):
+        super().__init__()
+        self.conv_in = _conv(nd, latent_channels, width, 3, padding=1)
+        self.res1 = ResBlock(nd, width, width)
+        k = tuple(1 if s == 1 else 4 for s in up)
+        pad = tuple(0 if s == 1 else 1 for s in up)
+        self.up1 = _conv_t(nd, width, width // 2, k, stride=up, padding=pad)
+        self.res2 = ResBlock(nd, width // 2, width // 2)
+        self.up2 = _conv_t(nd, width // 2, width // 4, k, stride=up, padding=pad)
+        self.res3 = ResBlock(nd, width // 4, width // 4)
+        self.norm_out = nn.GroupNorm(8, width // 4)
+        self.conv_out = _conv(nd, width // 4, out_channels, 3, padding=1)
+        self.tanh = tanh
+        self.out_bias = out_bias
+        self.out_scale = out_scale
+        self.register_buffer("_empty", torch.zeros(0), persistent=False)
+
+    def forward(self, latent: Tensor) -> Tensor:
+        h = self.res1(self.conv_in(latent), self._empty)
+        h = self.res2(self.up1(h), self._empty)
+        h = self.res3(self.up2(h), self._empty)
+        out = self.conv_out(F.silu(self.norm_out(h)))
+        if self.tanh:
+            return torch.tanh(out)
+        return out * self.out_scale + self.out_bias
+
+
+class Vocoder(nn.Module):
+    """log-mel [B,Tm,mel] -> waveform [B,Tm*160] in [-1,1]: transposed convs ×8 ×5 ×4, tanh."""
+
+    def __init__(self, mel: int = 64, width: int = 64, mel_mean: float = -5.0, mel_std: float = 2.0):
+        super().__init__()
+        self.register_buffer("mel_mean", torch.tensor(mel_mean))
+        self.register_buffer("mel_std", torch.tensor(mel_std))
+        self.conv_in = nn.Conv1d(mel, width, 7, padding=3)
+        self.up1 = nn.ConvTranspose1d(width, width // 2, 16, stride=8, padding=4)
+        self.res1 = nn.Conv1d(width // 2, width // 2, 7, padding=3)
+        self.up2 = nn.ConvTranspose1d(width // 2, width // 4, 5, stride=5, padding=0)
+        self.res2 = nn.Conv1d(width // 4, width // 4, 7, padding=3)
+        self.up3 = nn.ConvTranspose1d(width // 4, width // 8, 8, stride=4, padding=2)
+        self.conv_out = nn.Conv1d(width // 8, 1, 7, padding=3)
+
+    def forward(self, mel: Tensor) -> Tensor:
+        x = (mel.transpose(1, 2) - self.mel_mean) / self.mel_std
+        h = F.leaky_relu(self.conv_in(x), 0.1)
+        h = F.leaky_relu(self.up1(h), 0.1)
+        h = h + self.res1(F.leaky_relu(h, 0.1))
+        h = F.leaky_relu(self.up2(h), 0.1)
+        h = h + self.res2(F.leaky_relu(h, 0.1))
+        h = F.leaky_relu(self.up3(h), 0.1)
+        return torch.tanh(self.conv_out(h)).squeeze(1)
