@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,6 +232,19 @@ public final class DiffusionLoop {
         return Math.toIntExact(size);
     }
 
+    /** Polls a cancellation check; a check that throws is logged and counts as "not cancelled". */
+    static boolean isCancelled(BooleanSupplier cancellation) {
+        if (cancellation == null) {
+            return false;
+        }
+        try {
+            return cancellation.getAsBoolean();
+        } catch (RuntimeException e) {
+            LOG.warn("cancellation check failed; the request goes on", e);
+            return false;
+        }
+    }
+
     /** Rows {@code k:k+1} of a batch. */
     private static NDArray row(NDArray batch, int k) {
         return batch.get("{}:{}", k, k + 1);
@@ -284,19 +298,7 @@ public final class DiffusionLoop {
             if (job.deadline() != null && !now.isBefore(job.deadline())) {
                 return DecodeStatus.DEADLINE_EXCEEDED;
             }
-            if (job.cancellation() != null && cancelled()) {
-                return DecodeStatus.CANCELLED;
-            }
-            return null;
-        }
-
-        private boolean cancelled() {
-            try {
-                return job.cancellation().getAsBoolean();
-            } catch (RuntimeException e) {
-                LOG.warn("cancellation check failed; the request goes on", e);
-                return false;
-            }
+            return isCancelled(job.cancellation()) ? DecodeStatus.CANCELLED : null;
         }
 
         void moveTo(NDArray next) {

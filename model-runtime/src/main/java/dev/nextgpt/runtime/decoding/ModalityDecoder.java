@@ -133,7 +133,7 @@ public final class ModalityDecoder {
             DecodeRequest r = requests.get(i);
             if (r.deadline() != null && !now.isBefore(r.deadline())) {
                 results[i] = DecodedMedia.unfinished(r, DecodeStatus.DEADLINE_EXCEEDED, 0, DecodeTimings.NONE);
-            } else if (r.cancellation() != null && r.cancellation().getAsBoolean()) {
+            } else if (DiffusionLoop.isCancelled(r.cancellation())) {
                 results[i] = DecodedMedia.unfinished(r, DecodeStatus.CANCELLED, 0, DecodeTimings.NONE);
             } else {
                 running.add(i);
