@@ -43,6 +43,38 @@ final class Ffmpeg {
         }
     }
 
+    private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("error (-?\\d+)");
+
+    /**
+     * A short reason for a JavaCV exception: FFmpeg's text for the error code in its message (for example
+     * "Invalid data found when processing input"), without JavaCV's hints and object names.
+     */
+    static String reason(Throwable e) {
+        String msg = String.valueOf(e.getMessage());
+        java.util.regex.Matcher m = ERROR_CODE.matcher(msg);
+        if (m.find()) {
+            try {
+                int code = Integer.parseInt(m.group(1));
+                if (code == -2) { // AVERROR(ENOENT): what avformat_open_input reports when probing custom I/O fails
+                    return "FFmpeg does not recognise the data";
+                }
+                byte[] buf = new byte[256];
+                if (avutil.av_strerror(code, buf, buf.length) == 0) {
+                    int len = 0;
+                    while (len < buf.length && buf[len] != 0) {
+                        len++;
+                    }
+                    return new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
+                }
+                return "FFmpeg error " + code;
+            } catch (NumberFormatException ignored) {
+                // fall through
+            }
+        }
+        int cut = msg.indexOf(" (");
+        return cut > 0 ? msg.substring(0, cut) : msg;
+    }
+
     /** Whether the bundled FFmpeg has an encoder of that name. */
     static boolean hasEncoder(String name) {
         init();

@@ -40,12 +40,19 @@ public final class FfmpegAudioDecoder {
         grabber.setAudioChannels(1);
         grabber.setSampleRate(sampleRate);
         grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
-        grabber.setAudioStream(-1);
+        grabber.setFormat(switch (format) {
+            case MP3 -> "mp3";
+            case FLAC -> "flac";
+            case OGG -> "ogg";
+            case M4A, MP4, MOV -> "mov";
+            default -> throw new MediaDecodeException(format, "is not compressed audio FFmpeg should decode here");
+        });
         try {
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception | RuntimeException e) {
-                throw new MediaDecodeException(format, "not a readable " + format.displayName() + " stream (corrupt or truncated?)", e);
+                throw new MediaDecodeException(format.displayName(), "not a readable " + format.displayName()
+                        + " stream, corrupt or truncated (" + Ffmpeg.reason(e) + ")", e, false);
             }
             if (!grabber.hasAudio()) {
                 throw new MediaDecodeException(format, "no audio stream found");
@@ -63,7 +70,8 @@ public final class FfmpegAudioDecoder {
                 try {
                     frame = grabber.grabSamples();
                 } catch (FrameGrabber.Exception | RuntimeException e) {
-                    throw new MediaDecodeException(format, "corrupt audio data after " + count + " samples", e);
+                    throw new MediaDecodeException(format.displayName(), "corrupt audio data after " + count + " samples ("
+                            + Ffmpeg.reason(e) + ")", e, false);
                 }
                 if (frame == null) {
                     break;

@@ -20,6 +20,13 @@ public class MediaDecodeException extends RuntimeException {
         this.format = format;
     }
 
+    /** With a cause whose message is already summarised in {@code problem} (not appended again). */
+    MediaDecodeException(String format, String problem, Throwable cause, boolean appendCauseMessage) {
+        super(format + ": " + problem + (appendCauseMessage && cause != null && cause.getMessage() != null
+                ? " (" + cause.getMessage() + ")" : ""), cause);
+        this.format = format;
+    }
+
     public MediaDecodeException(MediaFormat format, String problem) {
         this(format.displayName(), problem);
     }

@@ -55,7 +55,8 @@ public final class VideoDecoder {
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception | RuntimeException e) {
-                throw new MediaDecodeException(format, "FFmpeg cannot open the stream (corrupt or unsupported?)", e);
+                throw new MediaDecodeException(format.displayName(), "FFmpeg cannot open the stream, corrupt or unsupported ("
+                        + Ffmpeg.reason(e) + ")", e, false);
             }
             if (!grabber.hasVideo()) {
                 throw new MediaDecodeException(format, "no video stream found");
@@ -98,7 +99,8 @@ public final class VideoDecoder {
                 try {
                     frame = grabber.grabImage();
                 } catch (FrameGrabber.Exception | RuntimeException e) {
-                    throw new MediaDecodeException(format, "corrupt video data after " + frames.size() + " frames", e);
+                    throw new MediaDecodeException(format.displayName(), "corrupt video data after " + frames.size() + " frames ("
+                            + Ffmpeg.reason(e) + ")", e, false);
                 }
                 if (frame == null) {
                     break;

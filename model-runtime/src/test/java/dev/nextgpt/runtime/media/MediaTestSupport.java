@@ -52,6 +52,25 @@ public final class MediaTestSupport {
         }
     }
 
+    public static final String PYTHON = "/usr/bin/python3";
+
+    /** Runs {@code /usr/bin/python3 args...}; fails the test (saying how to install) when python, torch or torchaudio is missing. */
+    public static void runPython(String... args) {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            fail(PYTHON + " is missing; " + PYTHON_HINT);
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(PYTHON);
+        cmd.addAll(List.of(args));
+        Result r = run(cmd, PYTHON_HINT);
+        if (r.exitCode() != 0) {
+            if (r.stderr().contains("No module named")) {
+                fail("the Python reference needs torch and torchaudio: " + r.stderr().strip() + "; " + PYTHON_HINT);
+            }
+            fail("the Python reference failed (exit " + r.exitCode() + "): " + r.stderr());
+        }
+    }
+
     /** {@code ffprobe -v error -show_streams -of json FILE} → the first stream object. */
     public static JsonNode ffprobeFirstStream(Path file) throws IOException {
         Result r = run(List.of("ffprobe", "-v", "error", "-show_streams", "-of", "json", file.toString()), FFMPEG_HINT);
