@@ -50,6 +50,13 @@ class CompressedAudioDecoderTest {
     }
 
     @Test
+    void m4aAacDecodesToMono16k() throws Exception {
+        byte[] m4a = MediaTestSupport.ffmpegTranscode(sourceWav(1.0), dir, "m4a", "-c:a", "aac", "-b:a", "96k");
+        assertEquals(MediaFormat.M4A, MediaSniffer.sniff(m4a));
+        assertToneAt16k(decoder.decodeAudio(m4a), 1.0);
+    }
+
+    @Test
     void truncatedFlacIsRefusedAsTruncated() throws Exception {
         byte[] flac = MediaTestSupport.ffmpegTranscode(sourceWav(2.0), dir, "flac", "-c:a", "flac");
         byte[] cut = java.util.Arrays.copyOf(flac, flac.length / 3);

@@ -79,7 +79,8 @@ class VideoRoundTripTest {
         for (int i = mdat + 4; i < broken.length; i++) {
             broken[i] = (byte) rnd.nextInt(256);
         }
-        assertThrows(MediaDecodeException.class, () -> new VideoDecoder().decode(broken));
+        MediaDecodeException e = assertThrows(MediaDecodeException.class, () -> new VideoDecoder().decode(broken));
+        assertTrue(e.getMessage().startsWith("MP4: ") && e.getMessage().contains("corrupt"), e.getMessage());
     }
 
     @Test
