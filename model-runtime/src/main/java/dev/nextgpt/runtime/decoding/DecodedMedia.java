@@ -1,5 +1,7 @@
 package dev.nextgpt.runtime.decoding;
 
+import dev.nextgpt.runtime.media.MediaOut;
+
 import dev.nextgpt.runtime.Modality;
 import java.util.Arrays;
 

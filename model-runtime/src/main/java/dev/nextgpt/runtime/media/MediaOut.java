@@ -25,4 +25,31 @@ public final class MediaOut {
         float v = Math.max(-1f, Math.min(1f, x));
         return (short) Math.rint(v * 32767f);
     }
+
+    /** A waveform to PCM16 samples. */
+    public static short[] toPcm16(float[] waveform) {
+        short[] out = new short[waveform.length];
+        for (int i = 0; i < waveform.length; i++) {
+            out[i] = toPcm16(waveform[i]);
+        }
+        return out;
+    }
+
+    /**
+     * Planar {@code [3,F,H,W]} (or {@code [3,H,W]} with {@code frames = 1}) to interleaved RGB bytes
+     * {@code [F,H,W,3]}, the layout image and video encoders take.
+     */
+    public static byte[] toInterleavedRgb(float[] planar, int frames, int height, int width) {
+        int plane = frames * height * width;
+        if (planar.length != 3 * plane) {
+            throw new IllegalArgumentException("expected 3×" + frames + "×" + height + "×" + width + " values, got " + planar.length);
+        }
+        byte[] out = new byte[planar.length];
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < 3; c++) {
+                out[3 * p + c] = (byte) toByte(planar[c * plane + p]);
+            }
+        }
+        return out;
+    }
 }

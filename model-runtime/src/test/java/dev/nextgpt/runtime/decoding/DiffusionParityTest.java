@@ -1,5 +1,6 @@
 package dev.nextgpt.runtime.decoding;
 
+import dev.nextgpt.runtime.testing.ReferenceTensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +63,7 @@ class DiffusionParityTest {
             // negative conditioning, computed once at construction
             float negative = 0;
             for (int b = 0; b < batch; b++) {
-                negative = Math.max(negative, ReferenceDiff.of(ref.get("negative_conditioning").get("{}:{}", b, b + 1),
+                negative = Math.max(negative, ReferenceTensors.maxAbsDiff(ref.get("negative_conditioning").get("{}:{}", b, b + 1),
                         loop.negativeConditioning()));
             }
 
@@ -72,7 +73,7 @@ class DiffusionParityTest {
                 groups.add(DecodingFixtures.signalGroup(m, ref.get("signal_hidden"), b));
             }
             NDArray conditioning = decoder.projection().project(scope, groups);
-            float conditioningDiff = ReferenceDiff.of(ref.get("conditioning"), conditioning);
+            float conditioningDiff = ReferenceTensors.maxAbsDiff(ref.get("conditioning"), conditioning);
 
             // diffusion from the reference noise and conditioning
             List<DiffusionJob> jobs = new ArrayList<>();
@@ -89,18 +90,18 @@ class DiffusionParityTest {
                 latents.add(o.latent());
             }
             NDArray latent = NDArrays.concat(latents, 0);
-            float latentDiff = ReferenceDiff.of(ref.get("latent"), latent);
+            float latentDiff = ReferenceTensors.maxAbsDiff(ref.get("latent"), latent);
 
             // VAE (+ vocoder) on the reference latent, so media parity does not compound the latent error
             LatentDecoder vae = decoder.latentDecoder();
             NDArray decoded = vae.vaeDecode(ref.get("latent"));
-            float decodedDiff = ReferenceDiff.of(ref.get("decoded"), decoded);
+            float decodedDiff = ReferenceTensors.maxAbsDiff(ref.get("decoded"), decoded);
             float waveformDiff = 0;
             if (m == Modality.AUDIO) {
-                waveformDiff = ReferenceDiff.of(ref.get("waveform"), vae.vocode(decoded));
+                waveformDiff = ReferenceTensors.maxAbsDiff(ref.get("waveform"), vae.vocode(decoded));
             }
             // and the media from our own latent
-            float endToEnd = ReferenceDiff.of(m == Modality.AUDIO ? ref.get("waveform") : ref.get("decoded"), vae.decode(latent).media());
+            float endToEnd = ReferenceTensors.maxAbsDiff(m == Modality.AUDIO ? ref.get("waveform") : ref.get("decoded"), vae.decode(latent).media());
 
             System.out.printf("parity diffusion.%s.%s (%d steps, g %.1f): negative %.3g, conditioning %.3g, latent %.3g,"
                     + " decoded %.3g, waveform %.3g, media from own latent %.3g%n", m.key(), kind.key(), steps, guidance,

@@ -1,5 +1,6 @@
 package dev.nextgpt.runtime.decoding;
 
+import dev.nextgpt.runtime.testing.ReferenceTensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -79,8 +80,8 @@ class SchedulerTest {
         while (!state.done()) {
             x = scheduler.step(noise, x, state);
             if (checkPredictedX0) {
-                assertTrue(ReferenceDiff.of(x0, state.predictedOriginal()) < 1e-5f,
-                        "step " + state.stepIndex() + " predicts x0 off by " + ReferenceDiff.of(x0, state.predictedOriginal()));
+                assertTrue(ReferenceTensors.maxAbsDiff(x0, state.predictedOriginal()) < 1e-5f,
+                        "step " + state.stepIndex() + " predicts x0 off by " + ReferenceTensors.maxAbsDiff(x0, state.predictedOriginal()));
             }
         }
         return x;
@@ -95,7 +96,7 @@ class SchedulerTest {
             NoiseSchedule schedule = NoiseSchedule.of(SD);
             Scheduler dpm = Scheduler.create(SchedulerKind.DPMPP_2M, schedule, steps);
             NDArray out = runWithTrueNoise(dpm, schedule, x0, noise, dpm.newState(m), true);
-            float diff = ReferenceDiff.of(x0, out);
+            float diff = ReferenceTensors.maxAbsDiff(x0, out);
             assertTrue(diff < 1e-5f, "DPM-Solver++ with " + steps + " steps ends " + diff + " from x0");
         }
     }
@@ -110,7 +111,7 @@ class SchedulerTest {
             NoiseSchedule one = NoiseSchedule.of(SD_ALPHA_ONE);
             Scheduler ddimOne = Scheduler.create(SchedulerKind.DDIM, one, steps);
             NDArray out = runWithTrueNoise(ddimOne, one, x0, noise, ddimOne.newState(m), true);
-            assertTrue(ReferenceDiff.of(x0, out) < 1e-5f, "DDIM (alpha one) ends " + ReferenceDiff.of(x0, out) + " from x0");
+            assertTrue(ReferenceTensors.maxAbsDiff(x0, out) < 1e-5f, "DDIM (alpha one) ends " + ReferenceTensors.maxAbsDiff(x0, out) + " from x0");
 
             // without it the last step lands on ᾱ[0]: √ᾱ0 x0 + √(1−ᾱ0) ε, and every step's x0 prediction is exact
             NoiseSchedule sd = NoiseSchedule.of(SD);
@@ -118,7 +119,7 @@ class SchedulerTest {
             NDArray last = runWithTrueNoise(ddim, sd, x0, noise, ddim.newState(m), true);
             double a0 = sd.alphaCumprod(0);
             NDArray expected = x0.mul((float) Math.sqrt(a0)).add(noise.mul((float) Math.sqrt(1 - a0)));
-            assertTrue(ReferenceDiff.of(expected, last) < 1e-5f);
+            assertTrue(ReferenceTensors.maxAbsDiff(expected, last) < 1e-5f);
         }
     }
 
@@ -144,7 +145,7 @@ class SchedulerTest {
                 b = s.step(epsB, b, sb);
                 a = s.step(epsA.mul(1f + i), a, sa);
             }
-            assertEquals(0f, ReferenceDiff.of(aSolo, a));
+            assertEquals(0f, ReferenceTensors.maxAbsDiff(aSolo, a));
             assertTrue(sa.done());
             NDArray finalA = a;
             assertThrows(IllegalStateException.class, () -> s.step(epsA, finalA, sa));

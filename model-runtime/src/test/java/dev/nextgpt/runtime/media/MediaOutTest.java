@@ -1,4 +1,4 @@
-package dev.nextgpt.runtime.decoding;
+package dev.nextgpt.runtime.media;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 class MediaOutTest {
     @Test
     void pixelsAreClampedScaledAndRoundedHalfToEven() {
-        assertEquals(0, MediaOut.toPixel(-1f));
-        assertEquals(0, MediaOut.toPixel(-3f));
-        assertEquals(255, MediaOut.toPixel(1f));
-        assertEquals(255, MediaOut.toPixel(2.5f));
-        assertEquals(128, MediaOut.toPixel(0f)); // 127.5 → 128 (even)
-        assertEquals(0, MediaOut.toPixel(Float.NaN));
+        assertEquals(0, MediaOut.toByte(-1f));
+        assertEquals(0, MediaOut.toByte(-3f));
+        assertEquals(255, MediaOut.toByte(1f));
+        assertEquals(255, MediaOut.toByte(2.5f));
+        assertEquals(128, MediaOut.toByte(0f)); // 127.5 → 128 (even)
+        assertEquals(0, MediaOut.toByte(Float.NaN));
     }
 
     @Test
@@ -27,6 +27,5 @@ class MediaOutTest {
     @Test
     void audioIsClampedToPcm16() {
         assertArrayEquals(new short[] {32767, -32767, 32767, -32767, 0, 16384}, MediaOut.toPcm16(new float[] {1f, -1f, 3f, -3f, 0f, 0.5f}));
-        assertArrayEquals(new byte[] {(byte) 0xff, 0x7f, 0x01, (byte) 0x80}, MediaOut.toPcm16LittleEndian(new float[] {1f, -1f}));
     }
 }
