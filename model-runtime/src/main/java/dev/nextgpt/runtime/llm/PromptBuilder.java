@@ -9,7 +9,7 @@ import java.util.List;
  * Assembles a {@link Prompt} from a {@link Conversation} with the bundle's template (models/README.md, "Prompt"):
  * {@code BOS}, then for each past turn {@code human + content + assistant + " " + answer + turn_end}, then the new
  * turn {@code human + content + assistant}. Content is the turn's media items, each as
- * {@code open + <embeddings> + close}, followed by {@code " " + text}. The text between two embeddings is tokenized
+ * {@code open + <embeddings> + close}, followed by the text (after a space when media precede it). The text between two embeddings is tokenized
  * on its own (dummy prefix on), so a segment boundary falls exactly at each media item.
  *
  * <p>Immutable and thread-safe.
@@ -71,7 +71,10 @@ public final class PromptBuilder {
                 segments.add(new PromptSegment.Media(item));
                 text.append(tags.get(1));
             }
-            text.append(' ').append(message.text());
+            if (!message.media().isEmpty()) {
+                text.append(' '); // NExT-GPT writes "### Human: <Img>…</Img> text" and "### Human: text"
+            }
+            text.append(message.text());
         }
 
         void flush() {

@@ -106,7 +106,7 @@ class PromptBuilderTest {
         Prompt prompt = tier.promptBuilder().build(Conversation.of("draw a red circle"));
         JsonNode gen = LlmTestSupport.referenceJson("llm.generate.json");
         assertArrayEquals(LlmTestSupport.ints(gen.get("prompt_ids")), prompt.tokenIds());
-        assertEquals("### Human:  draw a red circle\n### Assistant:", ((PromptSegment.Tokens) prompt.segments().get(1)).text());
+        assertEquals("### Human: draw a red circle\n### Assistant:", ((PromptSegment.Tokens) prompt.segments().get(1)).text());
     }
 
     @Test
