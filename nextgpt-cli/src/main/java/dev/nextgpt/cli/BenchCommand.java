@@ -35,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
     int[] batches;
 
     @Option(names = "--repeat", description = "Measured runs per configuration, after one warm-up (default ${DEFAULT-VALUE}).",
-            defaultValue = "3")
+            defaultValue = "5")
     int repeat;
 
     @Option(names = "--tokens", description = "Max new tokens per request (default ${DEFAULT-VALUE}).", defaultValue = "16")
@@ -67,12 +67,12 @@ final class BenchCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), pipeline.loadMs, tokens, inputs, outputs);
             List<String> rows = new ArrayList<>();
             List<Map<String, Double>> results = new ArrayList<>();
+            // warm every batch shape once before measuring anything, so no row pays first-call costs
             for (int b : batches) {
-                List<OneShotPipeline.Request> requests = new ArrayList<>();
-                for (int i = 0; i < b; i++) {
-                    requests.add(new OneShotPipeline.Request("describe these and make more like them", media,
-                            gen.withSeed((long) i), new OneShotPipeline.DiffusionOverrides(steps, null, null, i)));
-                }
+                pipeline.run(requests(b, media, gen), TokenListener.NONE);
+            }
+            for (int b : batches) {
+                List<OneShotPipeline.Request> requests = requests(b, media, gen);
                 Map<String, Double> batched = measure(() -> List.of(pipeline.run(requests, TokenListener.NONE).get(0).timings()));
                 Map<String, Double> sequential = measure(() -> {
                     List<Stopwatch> each = new ArrayList<>();
@@ -89,6 +89,15 @@ final class BenchCommand implements Callable<Integer> {
             print(rows, results, batches);
         }
         return 0;
+    }
+
+    private List<OneShotPipeline.Request> requests(int batch, List<OneShotPipeline.MediaInput> media, GenerationParams gen) {
+        List<OneShotPipeline.Request> requests = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            requests.add(new OneShotPipeline.Request("describe these and make more like them", media,
+                    gen.withSeed((long) i), new OneShotPipeline.DiffusionOverrides(steps, null, null, i)));
+        }
+        return requests;
     }
 
     /** Median over {@code repeat} runs (after a warm-up) of each stage's total across the runs' stopwatches. */
