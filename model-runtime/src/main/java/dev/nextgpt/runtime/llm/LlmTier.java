@@ -195,6 +195,10 @@ public final class LlmTier {
         final float[] hidden;
         final boolean forced;
 
+        SignalGroup toSignalGroup(int width) {
+            return new SignalGroup(modality, ids.clone(), width, hidden.clone(), forced);
+        }
+
         GroupBuilder(Modality modality, int[] ids, int width, boolean forced) {
             this.modality = modality;
             this.ids = ids;
@@ -369,12 +373,18 @@ public final class LlmTier {
             feedRow.clear();
         }
 
-        /** Stores the hidden states of the fed tokens: {@code hidden} rows of width H from {@code offset}. */
-        void record(float[] hidden, int offset) {
+        /**
+         * Stores the hidden states of the fed tokens ({@code hidden} rows of width H from {@code offset}) and tells the
+         * listener about every group whose last row this filled, so a decoder can start before the text ends.
+         */
+        void record(float[] hidden, int offset, TokenListener listener) {
             for (int j = 0; j < feed.size(); j++) {
                 GroupBuilder g = feedGroup.get(j);
                 if (g != null) {
                     System.arraycopy(hidden, offset + j * model.hidden, g.hidden, feedRow.get(j) * model.hidden, model.hidden);
+                    if (feedRow.get(j) == g.ids.length - 1) {
+                        listener.onSignalGroup(index, g.toSignalGroup(model.hidden));
+                    }
                 }
             }
         }
@@ -383,7 +393,7 @@ public final class LlmTier {
             double decodeMs = (System.nanoTime() - decodeStartNanos) / 1e6;
             List<SignalGroup> out = new ArrayList<>();
             for (GroupBuilder g : groups) {
-                out.add(new SignalGroup(g.modality, g.ids, model.hidden, g.hidden, g.forced));
+                out.add(g.toSignalGroup(model.hidden));
             }
             result = new GenerationResult(text.toString(), Arrays.copyOf(ids, count), out, finish, promptLen, count, seed,
                     new GenerationResult.Timings(prefillMs, decodeMs, decodeSteps));
@@ -549,7 +559,7 @@ public final class LlmTier {
                 for (int i = 0; i < batch; i++) {
                     Sequence s = active.get(rows[i]);
                     if (hidden != null) {
-                        s.record(hidden, i * model.hidden);
+                        s.record(hidden, i * model.hidden, listener);
                     }
                     s.pad -= trim;
                     s.cached += 1;
@@ -597,7 +607,7 @@ public final class LlmTier {
                 float[] hidden = out.hidden().toFloatArray();
                 for (int i = 0; i < batch; i++) {
                     Sequence s = active.get(rows[i]);
-                    s.record(hidden, i * t * model.hidden);
+                    s.record(hidden, i * t * model.hidden, listener);
                     s.decodeSteps++;
                     s.clearFeed();
                 }

@@ -17,6 +17,12 @@ public interface TokenListener {
      */
     void onToken(int request, int tokenId, String textDelta);
 
+    /**
+     * Called once per signal group as soon as its last hidden state is known — during generation for groups the
+     * model emits, after it for forced ones — so the group's decoder can start before the text is finished.
+     */
+    default void onSignalGroup(int request, dev.nextgpt.runtime.SignalGroup group) {}
+
     /** Called once per request when it is finished (before {@code generate} returns). */
     default void onFinish(int request, GenerationResult result) {}
 }

@@ -184,4 +184,48 @@ class SignalGenerationTest {
         }
         assertTrue(r.signalGroups().isEmpty());
     }
+
+    @Test
+    void eachGroupIsAnnouncedAsSoonAsItIsCompleteBeforeGenerationEnds() {
+        // an image group starts at step 1; generation then runs on for 10 more tokens; audio is forced at the end
+        LogitsProcessor hook = (request, step, logits) -> {
+            if (step == 1) {
+                logits[1000] = 1e6f;
+            }
+            logits[LlmTestSupport.tier().tokenizer().eosId()] = -1e6f;
+        };
+        List<String> events = new java.util.ArrayList<>();
+        List<dev.nextgpt.runtime.SignalGroup> announced = new java.util.ArrayList<>();
+        TokenListener listener = new TokenListener() {
+            @Override
+            public void onToken(int request, int tokenId, String textDelta) {
+                events.add("token");
+            }
+
+            @Override
+            public void onSignalGroup(int request, dev.nextgpt.runtime.SignalGroup group) {
+                events.add("group:" + group.modality().key());
+                announced.add(group);
+            }
+
+            @Override
+            public void onFinish(int request, GenerationResult result) {
+                events.add("finish");
+            }
+        };
+        GenerationResult r = LlmTestSupport.tier().generate(List.of(new GenerationRequest(prompt("draw it"),
+                GenerationParams.greedy(16).withForcedModalities(Set.of(Modality.AUDIO)))), listener, hook).get(0);
+
+        int imageAt = events.indexOf("group:image");
+        assertTrue(imageAt > 0, events.toString());
+        long tokensAfterImage = events.subList(imageAt, events.size()).stream().filter("token"::equals).count();
+        assertTrue(tokensAfterImage >= 5, "the image group must be announced while text is still being generated: " + events);
+        assertTrue(events.indexOf("group:audio") > imageAt && events.indexOf("group:audio") < events.indexOf("finish"), events.toString());
+        assertEquals(2, announced.size());
+        for (dev.nextgpt.runtime.SignalGroup g : announced) {
+            dev.nextgpt.runtime.SignalGroup inResult = r.signalGroup(g.modality()).orElseThrow();
+            assertArrayEquals(inResult.tokenIds(), g.tokenIds());
+            assertArrayEquals(inResult.hiddenStates(), g.hiddenStates(), "announced hidden states are the final ones");
+        }
+    }
 }
