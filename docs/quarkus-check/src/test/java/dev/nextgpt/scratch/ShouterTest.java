@@ -75,6 +75,19 @@ class ShouterTest {
   }
 
   @Test
+  void contractsCodecsRunOnQuarkusJackson() {
+    var event = dev.nextgpt.contracts.messages.JobEvent.progress("job-1", "t1", dev.nextgpt.contracts.Stage.ENCODE,
+        null, 0.5, java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    var codec = dev.nextgpt.contracts.messages.Messages.class;
+    assertEquals(event, dev.nextgpt.contracts.messages.Messages.decode(
+        dev.nextgpt.contracts.messages.Messages.encode(event), dev.nextgpt.contracts.messages.JobEvent.class));
+    var tensors = new dev.nextgpt.contracts.tensors.TensorCodec();
+    var t = dev.nextgpt.contracts.tensors.FloatTensor.f16("x", new long[] {2}, new float[] {1f, 2f});
+    assertEquals(t, tensors.decode(tensors.encode(dev.nextgpt.contracts.tensors.NamedTensors.of(t))).require("x"));
+    assertNotNull(codec);
+  }
+
+  @Test
   void minioSdkWorksNextToQuarkusAgainstTheInJvmS3() throws Exception {
     MinioClient minio = MinioClient.builder().endpoint(s3Endpoint).region("us-east-1")
         .credentials(s3AccessKey, s3SecretKey).build();
