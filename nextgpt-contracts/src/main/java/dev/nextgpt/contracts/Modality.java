@@ -2,7 +2,6 @@ package dev.nextgpt.contracts;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
 
 /** A media modality that NExT-GPT reads (encoder side) and writes (decoder side); text is always there. */
 public enum Modality {
@@ -40,10 +39,5 @@ public enum Modality {
       }
     }
     throw new ContractViolation("unknown modality '" + name + "' (expected image, audio or video)");
-  }
-
-  @Override
-  public String toString() {
-    return wireName.toUpperCase(Locale.ROOT);
   }
 }

@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.nextgpt.contracts.Stage;
+import dev.nextgpt.contracts.messages.JobEvent;
+import dev.nextgpt.contracts.messages.Messages;
+import dev.nextgpt.contracts.tensors.FloatTensor;
+import dev.nextgpt.contracts.tensors.NamedTensors;
+import dev.nextgpt.contracts.tensors.TensorCodec;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -14,6 +20,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -76,15 +83,11 @@ class ShouterTest {
 
   @Test
   void contractsCodecsRunOnQuarkusJackson() {
-    var event = dev.nextgpt.contracts.messages.JobEvent.progress("job-1", "t1", dev.nextgpt.contracts.Stage.ENCODE,
-        null, 0.5, java.time.Instant.parse("2026-01-01T00:00:00Z"));
-    var codec = dev.nextgpt.contracts.messages.Messages.class;
-    assertEquals(event, dev.nextgpt.contracts.messages.Messages.decode(
-        dev.nextgpt.contracts.messages.Messages.encode(event), dev.nextgpt.contracts.messages.JobEvent.class));
-    var tensors = new dev.nextgpt.contracts.tensors.TensorCodec();
-    var t = dev.nextgpt.contracts.tensors.FloatTensor.f16("x", new long[] {2}, new float[] {1f, 2f});
-    assertEquals(t, tensors.decode(tensors.encode(dev.nextgpt.contracts.tensors.NamedTensors.of(t))).require("x"));
-    assertNotNull(codec);
+    JobEvent event = JobEvent.progress("job-1", "t1", Stage.ENCODE, null, 0.5, Instant.parse("2026-01-01T00:00:00Z"));
+    assertEquals(event, Messages.decode(Messages.encode(event), JobEvent.class));
+    TensorCodec codec = new TensorCodec();
+    FloatTensor tensor = FloatTensor.f16("x", new long[] {2}, new float[] {1f, 2f});
+    assertEquals(tensor, codec.decode(codec.encode(NamedTensors.of(tensor))).require("x"));
   }
 
   @Test

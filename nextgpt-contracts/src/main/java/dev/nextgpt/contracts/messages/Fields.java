@@ -2,7 +2,6 @@ package dev.nextgpt.contracts.messages;
 
 import dev.nextgpt.contracts.ContractViolation;
 import dev.nextgpt.contracts.Identifiers;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -118,11 +117,5 @@ final class Fields {
       throw violation(where, "'" + value + "' is not a media type like image/png");
     }
     return value;
-  }
-
-  static <T> List<T> concat(List<T> a, List<T> b) {
-    List<T> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 }

@@ -1,6 +1,7 @@
 package dev.nextgpt.contracts.messages;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.nextgpt.contracts.ContractViolation;
@@ -12,7 +13,7 @@ import java.util.List;
  */
 @JsonTypeName("job.text")
 public record JobText(
-    @com.fasterxml.jackson.annotation.JsonProperty(required = true) int schema,
+    @JsonProperty(required = true) int schema,
     String jobId,
     String tenant,
     String text,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import dev.nextgpt.contracts.IdempotencyKey;
 import dev.nextgpt.contracts.Modality;
+import dev.nextgpt.contracts.Stage;
 import dev.nextgpt.contracts.tensors.FloatTensor;
 import dev.nextgpt.contracts.tensors.NamedTensors;
 import java.time.Instant;
@@ -47,6 +48,6 @@ public record SignalsReady(
 
   /** The unit of idempotency of this output: (job, decode-modality, output index). */
   public IdempotencyKey idempotencyKey() {
-    return new IdempotencyKey(jobId, dev.nextgpt.contracts.Stage.decode(modality), outputIndex);
+    return new IdempotencyKey(jobId, Stage.decode(modality), outputIndex);
   }
 }

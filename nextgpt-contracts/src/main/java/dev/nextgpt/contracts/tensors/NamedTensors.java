@@ -1,6 +1,7 @@
 package dev.nextgpt.contracts.tensors;
 
 import dev.nextgpt.contracts.ContractViolation;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ public record NamedTensors(List<FloatTensor> tensors, Map<String, String> metada
         throw new ContractViolation("metadata keys and values must not be null");
       }
     }
-    metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
   }
 
   public static NamedTensors of(FloatTensor... tensors) {
