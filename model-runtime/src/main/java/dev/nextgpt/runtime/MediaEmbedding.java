@@ -1,5 +1,7 @@
 package dev.nextgpt.runtime;
 
+import dev.nextgpt.contracts.Modality;
+
 /**
  * The projected LLM embeddings of one media input item (output of the encoding tier, input of the LLM tier):
  * {@code tokens} rows of {@code hidden} floats, row-major.

@@ -1,5 +1,7 @@
 package dev.nextgpt.runtime;
 
+import dev.nextgpt.contracts.Modality;
+
 /**
  * One emitted signal-token group (output of the LLM tier, input of a decoder): the group's token ids and their
  * last-layer hidden states, {@code tokens} rows of {@code hidden} floats, row-major. {@code forced} is true when

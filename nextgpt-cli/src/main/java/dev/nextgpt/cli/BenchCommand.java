@@ -1,6 +1,6 @@
 package dev.nextgpt.cli;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.bundle.BundleManifest;
 import dev.nextgpt.runtime.llm.GenerationParams;
 import dev.nextgpt.runtime.llm.TokenListener;

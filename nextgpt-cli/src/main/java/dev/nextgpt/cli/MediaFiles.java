@@ -1,6 +1,6 @@
 package dev.nextgpt.cli;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.decoding.DecodedMedia;
 import dev.nextgpt.runtime.media.Mp4Writer;
 import dev.nextgpt.runtime.media.PngWriter;
@@ -42,11 +42,11 @@ final class MediaFiles {
         List<Map<String, Object>> written = new ArrayList<>();
         for (DecodedMedia m : media) {
             int i = index.merge(m.modality(), 1, Integer::sum) - 1;
-            String name = m.modality().key() + "-" + i + "." + extension(m.modality());
+            String name = m.modality().wireName() + "-" + i + "." + extension(m.modality());
             byte[] bytes = encode(m);
             Files.write(dir.resolve(name), bytes);
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("modality", m.modality().key());
+            entry.put("modality", m.modality().wireName());
             entry.put("file", name);
             entry.put("bytes", bytes.length);
             written.add(entry);

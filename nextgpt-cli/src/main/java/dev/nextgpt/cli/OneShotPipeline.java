@@ -1,7 +1,7 @@
 package dev.nextgpt.cli;
 
 import dev.nextgpt.runtime.MediaEmbedding;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import dev.nextgpt.runtime.bundle.BundleLoader;
 import dev.nextgpt.runtime.bundle.ModelBundle;
@@ -138,7 +138,7 @@ final class OneShotPipeline implements AutoCloseable {
                 for (SignalGroup group : generated.get(i).signalGroups()) {
                     if (group.modality() == m) {
                         ModalityDecoder decoder = decoders.get(m);
-                        batch.add(DecodeRequest.of("request-" + i + "-" + m.key(), group,
+                        batch.add(DecodeRequest.of("request-" + i + "-" + m.wireName(), group,
                                 requests.get(i).diffusion().apply(decoder)));
                         owner.add(i);
                     }
@@ -149,7 +149,7 @@ final class OneShotPipeline implements AutoCloseable {
             }
             t = System.nanoTime();
             List<DecodedMedia> decoded = decoders.get(m).decode(batch);
-            batchClock.add("decode_" + m.key(), Stopwatch.ms(t));
+            batchClock.add("decode_" + m.wireName(), Stopwatch.ms(t));
             for (int k = 0; k < decoded.size(); k++) {
                 media.get(owner.get(k)).add(decoded.get(k));
             }

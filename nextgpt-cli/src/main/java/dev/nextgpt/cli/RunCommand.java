@@ -3,7 +3,7 @@ package dev.nextgpt.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.nextgpt.cli.CliErrors.BadInputException;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.decoding.DecodedMedia;
 import dev.nextgpt.runtime.llm.GenerationParams;
 import dev.nextgpt.runtime.llm.GenerationResult;
@@ -135,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
                 continue;
             }
             try {
-                forced.add(Modality.fromKey(part));
+                forced.add(Modality.fromWire(part));
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("--outputs: " + e.getMessage());
             }
@@ -146,12 +146,12 @@ final class RunCommand implements Callable<Integer> {
     private static void readMedia(Modality modality, List<Path> files, List<OneShotPipeline.MediaInput> into) {
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
-                throw new BadInputException("--" + modality.key() + " " + f + ": no such file");
+                throw new BadInputException("--" + modality.wireName() + " " + f + ": no such file");
             }
             try {
                 into.add(new OneShotPipeline.MediaInput(modality, f, Files.readAllBytes(f)));
             } catch (IOException e) {
-                throw new BadInputException("--" + modality.key() + " " + f + ": cannot be read: " + e.getMessage(), e);
+                throw new BadInputException("--" + modality.wireName() + " " + f + ": cannot be read: " + e.getMessage(), e);
             }
         }
     }
@@ -176,7 +176,7 @@ final class RunCommand implements Callable<Integer> {
     static void requireCompleted(List<DecodedMedia> media) {
         for (DecodedMedia m : media) {
             if (!m.completed()) {
-                throw new IllegalStateException(m.modality().key() + " decoding ended " + m.status());
+                throw new IllegalStateException(m.modality().wireName() + " decoding ended " + m.status());
             }
         }
     }

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -131,7 +131,7 @@ public final class BundleLoader {
             if (component.equals(ComponentNames.outputProjection(m))) {
                 dims.put("N", (long) manifest.signalGroup(m).count());
             }
-            if (component.startsWith("decoder." + m.key() + ".")) {
+            if (component.startsWith("decoder." + m.wireName() + ".")) {
                 long[] ids = manifest.decoder(m).negativePromptIds();
                 if (ids != null) {
                     dims.put("S", (long) ids.length);

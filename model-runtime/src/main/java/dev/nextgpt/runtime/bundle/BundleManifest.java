@@ -2,7 +2,7 @@ package dev.nextgpt.runtime.bundle;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import java.util.List;
 import java.util.Map;
 
@@ -78,9 +78,9 @@ public record BundleManifest(
 
         /** The opening and closing text around a media item's embeddings, e.g. {@code <Img>} and {@code </Img>}. */
         public List<String> mediaTags(Modality modality) {
-            List<String> tags = media.get(modality.key());
+            List<String> tags = media.get(modality.wireName());
             if (tags == null || tags.size() != 2) {
-                throw new BundleException("bundle.json: llm.prompt.media." + modality.key() + " must hold [open, close]");
+                throw new BundleException("bundle.json: llm.prompt.media." + modality.wireName() + " must hold [open, close]");
             }
             return tags;
         }
@@ -181,18 +181,18 @@ public record BundleManifest(
 
     /** The signal-token group of a modality. */
     public SignalGroupSpec signalGroup(Modality modality) {
-        SignalGroupSpec group = signalTokens == null ? null : signalTokens.get(modality.key());
+        SignalGroupSpec group = signalTokens == null ? null : signalTokens.get(modality.wireName());
         if (group == null) {
-            throw new BundleException("bundle.json: no signal_tokens." + modality.key());
+            throw new BundleException("bundle.json: no signal_tokens." + modality.wireName());
         }
         return group;
     }
 
     /** The decoder section of a modality. */
     public DecoderSpec decoder(Modality modality) {
-        DecoderSpec decoder = decoders == null ? null : decoders.get(modality.key());
+        DecoderSpec decoder = decoders == null ? null : decoders.get(modality.wireName());
         if (decoder == null) {
-            throw new BundleException("bundle.json: no decoders." + modality.key());
+            throw new BundleException("bundle.json: no decoders." + modality.wireName());
         }
         return decoder;
     }

@@ -1,6 +1,6 @@
 package dev.nextgpt.runtime.bundle;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,27 +12,27 @@ public final class ComponentNames {
     private ComponentNames() {}
 
     public static String encoder(Modality m) {
-        return "encoder." + m.key();
+        return "encoder." + m.wireName();
     }
 
     public static String inputProjection(Modality m) {
-        return "input_projection." + m.key();
+        return "input_projection." + m.wireName();
     }
 
     public static String outputProjection(Modality m) {
-        return "output_projection." + m.key();
+        return "output_projection." + m.wireName();
     }
 
     public static String textEncoder(Modality m) {
-        return "decoder." + m.key() + ".text_encoder";
+        return "decoder." + m.wireName() + ".text_encoder";
     }
 
     public static String denoiser(Modality m) {
-        return "decoder." + m.key() + ".denoiser";
+        return "decoder." + m.wireName() + ".denoiser";
     }
 
     public static String vaeDecoder(Modality m) {
-        return "decoder." + m.key() + ".vae_decoder";
+        return "decoder." + m.wireName() + ".vae_decoder";
     }
 
     public static final String AUDIO_VOCODER = "decoder.audio.vocoder";

@@ -1,6 +1,6 @@
 package dev.nextgpt.runtime.decoding;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 
 /**
  * What requests must share to run in one denoiser batch: modality, number of steps and scheduler (so they walk
@@ -13,6 +13,6 @@ public record BatchKey(Modality modality, int steps, SchedulerKind scheduler) {
 
     @Override
     public String toString() {
-        return modality.key() + "/" + scheduler.key() + "/" + steps;
+        return modality.wireName() + "/" + scheduler.key() + "/" + steps;
     }
 }

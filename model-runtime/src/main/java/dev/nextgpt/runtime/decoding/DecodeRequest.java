@@ -1,6 +1,6 @@
 package dev.nextgpt.runtime.decoding;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import java.time.Instant;
 import java.util.Objects;

@@ -2,7 +2,7 @@ package dev.nextgpt.runtime.decoding;
 
 import dev.nextgpt.runtime.media.MediaOut;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import java.util.Arrays;
 
 /**
@@ -68,7 +68,7 @@ public record DecodedMedia(
     public short[] toPcm16() {
         requireCompleted();
         if (modality != Modality.AUDIO) {
-            throw new IllegalStateException(modality.key() + " result has no waveform");
+            throw new IllegalStateException(modality.wireName() + " result has no waveform");
         }
         return MediaOut.toPcm16(data);
     }
@@ -88,7 +88,7 @@ public record DecodedMedia(
 
     @Override
     public String toString() {
-        return "DecodedMedia[" + requestId + ", " + modality.key() + ", " + status + ", shape " + Arrays.toString(shape)
+        return "DecodedMedia[" + requestId + ", " + modality.wireName() + ", " + status + ", shape " + Arrays.toString(shape)
                 + ", steps " + stepsCompleted + ", " + timings + "]";
     }
 }

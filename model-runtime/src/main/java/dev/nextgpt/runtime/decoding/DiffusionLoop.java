@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.bundle.BundleManifest.DecoderSpec;
 import dev.nextgpt.runtime.bundle.Component;
 import dev.nextgpt.runtime.bundle.ComponentNames;
@@ -75,7 +75,7 @@ public final class DiffusionLoop {
     private NDArray encodeNegativePrompt(ModelBundle bundle) {
         long[] ids = decoder.negativePromptIds();
         if (ids == null || ids.length == 0) {
-            throw new IllegalStateException("bundle.json: decoders." + modality.key() + ".negative_prompt_ids is missing");
+            throw new IllegalStateException("bundle.json: decoders." + modality.wireName() + ".negative_prompt_ids is missing");
         }
         Component textEncoder = bundle.component(ComponentNames.textEncoder(modality));
         try (NDManager scope = bundle.newScope()) {
@@ -198,7 +198,7 @@ public final class DiffusionLoop {
             if (stop == null) {
                 return false;
             }
-            LOG.debug("{} diffusion request leaves the batch before step {}: {}", modality.key(), i, stop);
+            LOG.debug("{} diffusion request leaves the batch before step {}: {}", modality.wireName(), i, stop);
             slot.finish(stop, started);
             return true;
         });
@@ -217,7 +217,7 @@ public final class DiffusionLoop {
             }
             p.validateFor(decoder);
             if (job.noise() != null && job.noise().length != latentSize()) {
-                throw new IllegalArgumentException("explicit noise has " + job.noise().length + " values, the " + modality.key()
+                throw new IllegalArgumentException("explicit noise has " + job.noise().length + " values, the " + modality.wireName()
                         + " latent " + Arrays.toString(latentShape) + " has " + latentSize());
             }
         }
@@ -285,7 +285,7 @@ public final class DiffusionLoop {
                 out.attach(manager);
             }
             if (!out.getShape().equals(conditioningShape)) {
-                throw new IllegalArgumentException(modality.key() + " conditioning must be " + conditioningShape + ", got " + c.getShape());
+                throw new IllegalArgumentException(modality.wireName() + " conditioning must be " + conditioningShape + ", got " + c.getShape());
             }
             if (out.getDataType() != DataType.FLOAT32) {
                 out = out.toType(DataType.FLOAT32, false);

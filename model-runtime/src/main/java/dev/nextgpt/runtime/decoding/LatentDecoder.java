@@ -1,7 +1,7 @@
 package dev.nextgpt.runtime.decoding;
 
 import ai.djl.ndarray.NDArray;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.bundle.BundleManifest.DecoderSpec;
 import dev.nextgpt.runtime.bundle.Component;
 import dev.nextgpt.runtime.bundle.ComponentNames;
@@ -24,7 +24,7 @@ public final class LatentDecoder {
     public LatentDecoder(ModelBundle bundle, Modality modality) {
         DecoderSpec decoder = bundle.manifest().decoder(modality);
         if (!(decoder.latentScale() > 0)) {
-            throw new IllegalStateException("bundle.json: decoders." + modality.key() + ".latent_scale must be > 0");
+            throw new IllegalStateException("bundle.json: decoders." + modality.wireName() + ".latent_scale must be > 0");
         }
         this.modality = modality;
         this.vae = bundle.component(ComponentNames.vaeDecoder(modality));
@@ -52,7 +52,7 @@ public final class LatentDecoder {
     /** Audio only: log-mel {@code [B,1,Tm,M]} to waveform {@code [B,S]} clamped to [-1,1]. */
     public NDArray vocode(NDArray logMel) {
         if (vocoder == null) {
-            throw new IllegalStateException(modality.key() + " has no vocoder");
+            throw new IllegalStateException(modality.wireName() + " has no vocoder");
         }
         NDArray mel = logMel.getShape().dimension() == 4 ? logMel.squeeze(1) : logMel;
         return vocoder.forward(mel).clip(-1f, 1f);

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import dev.nextgpt.runtime.bundle.BundleManifest.DecoderSpec;
 import dev.nextgpt.runtime.bundle.BundleManifest.OutputSpec;
@@ -84,15 +84,15 @@ public final class ModalityDecoder {
      */
     public DecodeRequest validate(DecodeRequest request) {
         if (request.modality() != modality) {
-            throw new IllegalArgumentException("request " + request.id() + " is for " + request.modality().key()
-                    + ", this decoder makes " + modality.key());
+            throw new IllegalArgumentException("request " + request.id() + " is for " + request.modality().wireName()
+                    + ", this decoder makes " + modality.wireName());
         }
         projection.validate(request.signals());
         request.params().validateFor(spec);
         long size = Arrays.stream(spec.latentShape()).reduce(1, (a, b) -> a * b);
         if (request.noise() != null && request.noise().length != size) {
             throw new IllegalArgumentException("request " + request.id() + ": explicit noise has " + request.noise().length
-                    + " values, the " + modality.key() + " latent " + Arrays.toString(spec.latentShape()) + " has " + size);
+                    + " values, the " + modality.wireName() + " latent " + Arrays.toString(spec.latentShape()) + " has " + size);
         }
         return request;
     }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import dev.nextgpt.runtime.bundle.BundleManifest;
 import dev.nextgpt.runtime.bundle.Component;
@@ -48,7 +48,7 @@ public final class OutputProjection {
             NDArray embeds = embed.forward(scope.create(ids, new Shape(1, n)));
             Shape expected = new Shape(1, n, hidden);
             if (!embeds.getShape().equals(expected)) {
-                throw new IllegalStateException("llm.embed gave " + embeds.getShape() + " for the " + modality.key()
+                throw new IllegalStateException("llm.embed gave " + embeds.getShape() + " for the " + modality.wireName()
                         + " signal tokens, expected " + expected);
             }
             embeds.attach(bundle.manager());
@@ -73,21 +73,21 @@ public final class OutputProjection {
     /** Checks that a group is a complete, in-order group of this modality with the LLM's hidden size. */
     public void validate(SignalGroup signals) {
         if (signals.modality() != modality) {
-            throw new IllegalArgumentException("a " + signals.modality().key() + " signal group was given to the "
-                    + modality.key() + " output projection");
+            throw new IllegalArgumentException("a " + signals.modality().wireName() + " signal group was given to the "
+                    + modality.wireName() + " output projection");
         }
         if (signals.hidden() != hidden) {
-            throw new IllegalArgumentException(modality.key() + " signal group has hidden size " + signals.hidden()
+            throw new IllegalArgumentException(modality.wireName() + " signal group has hidden size " + signals.hidden()
                     + ", the bundle's LLM has " + hidden);
         }
         int[] ids = signals.tokenIds();
         if (ids.length != group.count()) {
-            throw new IllegalArgumentException(modality.key() + " signal group has " + ids.length + " tokens, a complete group has "
+            throw new IllegalArgumentException(modality.wireName() + " signal group has " + ids.length + " tokens, a complete group has "
                     + group.count());
         }
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] != group.firstId() + i) {
-                throw new IllegalArgumentException(modality.key() + " signal group token " + i + " is id " + ids[i]
+                throw new IllegalArgumentException(modality.wireName() + " signal group token " + i + " is id " + ids[i]
                         + ", expected " + (group.firstId() + i) + " (" + group.tokens().get(i) + ")");
             }
         }
@@ -112,7 +112,7 @@ public final class OutputProjection {
     public NDArray project(NDArray signalHidden) {
         Shape shape = signalHidden.getShape();
         if (shape.dimension() != 3 || shape.get(1) != group.count() || shape.get(2) != hidden) {
-            throw new IllegalArgumentException(modality.key() + " output projection takes [B," + group.count() + "," + hidden
+            throw new IllegalArgumentException(modality.wireName() + " output projection takes [B," + group.count() + "," + hidden
                     + "], got " + shape);
         }
         NDManager scope = signalHidden.getManager();

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.nextgpt.runtime.MediaEmbedding;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.bundle.BundleManifest;
 import dev.nextgpt.runtime.bundle.ComponentNames;
 import dev.nextgpt.runtime.bundle.ModelBundle;
@@ -100,7 +100,7 @@ public final class EncodingTier {
         for (int b = 0; b < tensors.size(); b++) {
             FloatTensor t = tensors.get(b);
             if (!Arrays.equals(t.shape(), itemShape)) {
-                throw new IllegalArgumentException(modality.key() + " items of one batch must share a shape: "
+                throw new IllegalArgumentException(modality.wireName() + " items of one batch must share a shape: "
                         + Arrays.toString(itemShape) + " vs " + Arrays.toString(t.shape()));
             }
             System.arraycopy(t.data(), 0, batch, b * itemSize, itemSize);

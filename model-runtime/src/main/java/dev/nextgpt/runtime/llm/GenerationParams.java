@@ -1,6 +1,6 @@
 package dev.nextgpt.runtime.llm;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.bundle.BundleManifest;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.nextgpt.runtime.llm;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import java.util.List;
 import java.util.Optional;

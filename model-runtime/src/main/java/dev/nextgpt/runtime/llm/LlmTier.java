@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.nextgpt.runtime.MediaEmbedding;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import dev.nextgpt.runtime.bundle.ModelBundle;
 import java.util.ArrayList;
@@ -160,7 +160,7 @@ public final class LlmTier {
             } else if (segment instanceof PromptSegment.Media m) {
                 MediaEmbedding e = m.embedding();
                 if (e.hidden() != model.hidden) {
-                    throw new IllegalArgumentException(who + "a " + e.modality().key() + " embedding has width " + e.hidden()
+                    throw new IllegalArgumentException(who + "a " + e.modality().wireName() + " embedding has width " + e.hidden()
                             + ", the LLM's hidden size is " + model.hidden);
                 }
             }

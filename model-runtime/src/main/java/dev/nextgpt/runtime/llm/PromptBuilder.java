@@ -59,11 +59,11 @@ public final class PromptBuilder {
         void content(UserMessage message) {
             for (MediaEmbedding item : message.media()) {
                 if (item.hidden() != hidden) {
-                    throw new IllegalArgumentException("a " + item.modality().key() + " embedding has width " + item.hidden()
+                    throw new IllegalArgumentException("a " + item.modality().wireName() + " embedding has width " + item.hidden()
                             + ", the LLM's hidden size is " + hidden);
                 }
                 if (item.tokens() < 1) {
-                    throw new IllegalArgumentException("a " + item.modality().key() + " embedding has no rows");
+                    throw new IllegalArgumentException("a " + item.modality().wireName() + " embedding has no rows");
                 }
                 List<String> tags = template.mediaTags(item.modality());
                 text.append(tags.get(0));

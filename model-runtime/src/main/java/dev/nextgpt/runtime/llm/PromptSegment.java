@@ -56,7 +56,7 @@ public sealed interface PromptSegment permits PromptSegment.Tokens, PromptSegmen
 
         @Override
         public String toString() {
-            return "Media[" + embedding.modality().key() + " " + embedding.tokens() + "×" + embedding.hidden() + "]";
+            return "Media[" + embedding.modality().wireName() + " " + embedding.tokens() + "×" + embedding.hidden() + "]";
         }
     }
 }

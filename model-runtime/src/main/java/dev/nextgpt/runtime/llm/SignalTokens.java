@@ -1,6 +1,6 @@
 package dev.nextgpt.runtime.llm;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.bundle.BundleManifest;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -39,7 +39,7 @@ public final class SignalTokens {
         for (Modality m : Modality.values()) {
             BundleManifest.SignalGroupSpec spec = specs.get(m);
             if (spec == null || spec.tokens() == null || spec.tokens().isEmpty()) {
-                throw new IllegalArgumentException("bundle.json: signal_tokens." + m.key() + " has no tokens");
+                throw new IllegalArgumentException("bundle.json: signal_tokens." + m.wireName() + " has no tokens");
             }
             int[] ids = new int[spec.count()];
             for (int i = 0; i < ids.length; i++) {
@@ -53,7 +53,7 @@ public final class SignalTokens {
         for (Modality a : Modality.values()) {
             for (Modality b : Modality.values()) {
                 if (a.compareTo(b) < 0 && overlaps(groups.get(a), groups.get(b))) {
-                    throw new IllegalArgumentException("bundle.json: signal tokens of " + a.key() + " and " + b.key() + " overlap");
+                    throw new IllegalArgumentException("bundle.json: signal tokens of " + a.wireName() + " and " + b.wireName() + " overlap");
                 }
             }
         }
@@ -191,7 +191,7 @@ public final class SignalTokens {
             if (current != null) {
                 int expected = groups.get(current)[next];
                 if (id != expected) {
-                    throw new IllegalStateException("signal group " + current.key() + " is incomplete: expected token "
+                    throw new IllegalStateException("signal group " + current.wireName() + " is incomplete: expected token "
                             + expected + ", got " + id);
                 }
                 int index = next++;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.testing.NanoBundle;
 import dev.nextgpt.runtime.testing.RepoPaths;
 import java.io.IOException;

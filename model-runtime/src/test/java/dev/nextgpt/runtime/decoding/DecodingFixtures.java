@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import dev.nextgpt.runtime.bundle.BundleManifest;
 import dev.nextgpt.runtime.bundle.ModelBundle;

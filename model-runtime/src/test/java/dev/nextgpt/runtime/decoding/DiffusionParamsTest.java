@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.bundle.BundleLoader;
 import dev.nextgpt.runtime.bundle.BundleManifest;
 import dev.nextgpt.runtime.bundle.BundleManifest.DecoderSpec;

@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +43,7 @@ class DiffusionParityTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void diffusionMatchesTheReferenceFromTheSameNoise(Modality m, SchedulerKind kind) {
-        String file = "diffusion." + m.key() + "." + kind.key() + ".safetensors";
+        String file = "diffusion." + m.wireName() + "." + kind.key() + ".safetensors";
         Map<String, String> meta = DecodingFixtures.metadata(file);
         int steps = Integer.parseInt(meta.get("steps"));
         double guidance = Double.parseDouble(meta.get("guidance_scale"));
@@ -104,7 +104,7 @@ class DiffusionParityTest {
             float endToEnd = ReferenceTensors.maxAbsDiff(m == Modality.AUDIO ? ref.get("waveform") : ref.get("decoded"), vae.decode(latent).media());
 
             System.out.printf("parity diffusion.%s.%s (%d steps, g %.1f): negative %.3g, conditioning %.3g, latent %.3g,"
-                    + " decoded %.3g, waveform %.3g, media from own latent %.3g%n", m.key(), kind.key(), steps, guidance,
+                    + " decoded %.3g, waveform %.3g, media from own latent %.3g%n", m.wireName(), kind.key(), steps, guidance,
                     negative, conditioningDiff, latentDiff, decodedDiff, waveformDiff, endToEnd);
             assertTrue(negative < CONDITIONING_TOLERANCE, "negative conditioning off by " + negative);
             assertTrue(conditioningDiff < CONDITIONING_TOLERANCE, "conditioning off by " + conditioningDiff);
@@ -119,7 +119,7 @@ class DiffusionParityTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void modalityDecoderMatchesTheReferenceMedia(Modality m, SchedulerKind kind) {
-        String file = "diffusion." + m.key() + "." + kind.key() + ".safetensors";
+        String file = "diffusion." + m.wireName() + "." + kind.key() + ".safetensors";
         Map<String, String> meta = DecodingFixtures.metadata(file);
         DiffusionParams params = new DiffusionParams(Integer.parseInt(meta.get("steps")),
                 Double.parseDouble(meta.get("guidance_scale")), 0, kind);
@@ -141,7 +141,7 @@ class DiffusionParityTest {
                 assertArrayEquals(expected.get(b).getShape().getShape(), media.shape());
                 worst = Math.max(worst, DecodingFixtures.maxAbsDiff(expected.get(b).toFloatArray(), media.data()));
             }
-            System.out.printf("parity ModalityDecoder %s.%s media max abs %.3g%n", m.key(), kind.key(), worst);
+            System.out.printf("parity ModalityDecoder %s.%s media max abs %.3g%n", m.wireName(), kind.key(), worst);
             assertTrue(worst < MEDIA_TOLERANCE, "media off by " + worst);
         }
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,7 +104,7 @@ class ModalityDecoderTest {
             assertEquals(DecodeStatus.COMPLETED, batched.get(i).status());
             worst = Math.max(worst, DecodingFixtures.maxAbsDiff(alone.data(), batched.get(i).data()));
         }
-        System.out.printf("batch of 3 vs solo (%s): max abs %.3g%n", m.key(), worst);
+        System.out.printf("batch of 3 vs solo (%s): max abs %.3g%n", m.wireName(), worst);
         assertTrue(worst < BATCH_TOLERANCE, "batched differs from solo by " + worst);
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import dev.nextgpt.runtime.bundle.ComponentNames;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ class OutputProjectionParityTest {
     void outputProjectionFromSignalGroupsMatchesItsReference(Modality m) {
         OutputProjection projection = DecodingFixtures.decoder(m).projection();
         try (NDManager scope = DecodingFixtures.bundle().newScope()) {
-            Map<String, NDArray> ref = DecodingFixtures.reference(scope, "diffusion." + m.key() + ".ddim.safetensors");
+            Map<String, NDArray> ref = DecodingFixtures.reference(scope, "diffusion." + m.wireName() + ".ddim.safetensors");
             NDArray hidden = ref.get("signal_hidden");
             NDArray embeds = ref.get("signal_embeds");
             // the embeddings computed once at construction are the rows of llm.embed the reference used
@@ -43,7 +43,7 @@ class OutputProjectionParityTest {
             }
             NDArray conditioning = projection.project(scope, groups);
             float diff = ReferenceTensors.maxAbsDiff(ref.get("conditioning"), conditioning);
-            System.out.printf("parity %-32s max abs %.3g%n", "OutputProjection." + m.key(), diff);
+            System.out.printf("parity %-32s max abs %.3g%n", "OutputProjection." + m.wireName(), diff);
             assertTrue(diff < TOLERANCE, "max abs " + diff);
             assertEquals(scope, conditioning.getManager(), "the conditioning belongs to the request scope");
         }

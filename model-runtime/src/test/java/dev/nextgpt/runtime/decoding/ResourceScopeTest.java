@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.nextgpt.runtime.MediaEmbedding;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.bundle.ComponentNames;
 import dev.nextgpt.runtime.bundle.ModelBundle;
 import dev.nextgpt.runtime.media.MediaDecodeException;

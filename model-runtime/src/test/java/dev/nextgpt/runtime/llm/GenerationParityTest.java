@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nextgpt.runtime.MediaEmbedding;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.nextgpt.runtime.Modality;
+import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.runtime.SignalGroup;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -204,7 +204,7 @@ class SignalGenerationTest {
 
             @Override
             public void onSignalGroup(int request, dev.nextgpt.runtime.SignalGroup group) {
-                events.add("group:" + group.modality().key());
+                events.add("group:" + group.modality().wireName());
                 announced.add(group);
             }
 
