@@ -25,6 +25,9 @@ public interface StageMetrics {
     /** A job was not processed because it was cancelled. */
     default void jobSkipped(String why) {}
 
+    /** The handler threw {@link TransientFailure}: the batch is consumed again after a pause. */
+    default void batchRetried() {}
+
     /** Kafka did not acknowledge a batch's records; the batch is consumed again. */
     default void publishFailed() {}
 }

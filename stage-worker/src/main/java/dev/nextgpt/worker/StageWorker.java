@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StageWorker<T extends Message> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
+    /** Wait before consuming a batch again after a {@link TransientFailure} or an unacknowledged produce. */
+    static final Duration RETRY_BACKOFF = Duration.ofSeconds(2);
 
     private final StageWorkerConfig config;
     private final RecordParser<T> parser;
@@ -382,7 +384,16 @@ public final class StageWorker<T extends Message> implements AutoCloseable {
         }
         List<Delivery<T>> completed = new ArrayList<>();
         if (!ready.isEmpty()) {
-            List<Outcome> outcomes = runBatch(ready);
+            List<Outcome> outcomes;
+            try {
+                outcomes = runBatch(ready);
+            } catch (TransientFailure e) {
+                LOG.warn("{}: batch of {} postponed, consuming it again in {} ms: {}", config.group().serviceName(),
+                        ready.size(), RETRY_BACKOFF.toMillis(), e.getMessage());
+                metrics.batchRetried();
+                rewind(batch);
+                return;
+            }
             for (int i = 0; i < ready.size(); i++) {
                 Delivery<T> d = ready.get(i);
                 Outcome o = outcomes.get(i);
@@ -407,12 +418,7 @@ public final class StageWorker<T extends Message> implements AutoCloseable {
         } catch (PublishFailure e) {
             metrics.publishFailed();
             LOG.error("{}: outputs of a batch were not acknowledged; consuming it again", config.group().serviceName(), e);
-            for (Map.Entry<TopicPartition, Long> f : batch.first.entrySet()) {
-                if (assigned.contains(f.getKey())) {
-                    consumer.seek(f.getKey(), f.getValue());
-                }
-            }
-            Thread.sleep(1000);
+            rewind(batch);
             return;
         }
         commit(batch.next);
@@ -421,6 +427,24 @@ public final class StageWorker<T extends Message> implements AutoCloseable {
         long wallNow = System.currentTimeMillis();
         for (Delivery<T> d : completed) {
             metrics.jobCompleted(Math.max(0, wallNow - d.timestamp()) * 1_000_000L);
+        }
+    }
+
+    /** Seeks back to the batch's first records (nothing is committed) and waits before consuming them again. */
+    private void rewind(Batch batch) throws InterruptedException {
+        try {
+            publisher.awaitAcknowledged(); // let what was sent settle; duplicates are fine downstream
+        } catch (PublishFailure ignored) {
+            // consumed again anyway
+        }
+        for (Map.Entry<TopicPartition, Long> f : batch.first.entrySet()) {
+            if (assigned.contains(f.getKey())) {
+                consumer.seek(f.getKey(), f.getValue());
+            }
+        }
+        long end = System.nanoTime() + RETRY_BACKOFF.toNanos();
+        while (running && System.nanoTime() < end) {
+            Thread.sleep(50);
         }
     }
 
@@ -446,7 +470,7 @@ public final class StageWorker<T extends Message> implements AutoCloseable {
                         + " outcomes") + " for " + items.size() + " items");
             }
             return out;
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | TransientFailure e) {
             throw e;
         } catch (StageFailure f) {
             int failed = -1;
@@ -497,7 +521,7 @@ public final class StageWorker<T extends Message> implements AutoCloseable {
         try {
             Outcome o = item.handle(d, context);
             return o == null ? Outcome.DONE : o;
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | TransientFailure e) {
             throw e;
         } catch (StageFailure f) {
             return Outcome.failed(f.reason() == null ? "failed" : f.reason());

@@ -314,4 +314,37 @@ class StageWorkerTest {
                 .orElseThrow();
         assertFalse(TraceParent.parse(TestKafka.header(untraced, Headers.TRACEPARENT)).traceId().isEmpty());
     }
+
+    @Test
+    void aTransientFailureConsumesTheBatchAgainWithoutFailingTheJob(KafkaBroker broker, TestInfo info) throws Exception {
+        TestKafka kafka = kafka(broker, info);
+        kafka.send(kafka.requested, TestKafka.job("retry-me"));
+        CancellationView view = closing(kafka.view());
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+        StageWorker<JobRequested> worker = closing(new StageWorker<>(kafka.config(1, Duration.ZERO).build(),
+                RecordParser.jobRequested(), BatchHandler.eachItem((d, ctx) -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        throw new TransientFailure("object store unreachable", null);
+                    }
+                    handled.add(d.jobId());
+                    return Outcome.DONE;
+                }), view, new MicrometerStageMetrics(registry, "test")));
+        MicrometerStageMetrics.bindKafkaClients(registry, worker);
+        worker.start();
+        await(handled, 1);
+        assertEquals(2, attempts.get());
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (kafka.committed() < 1 && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, kafka.committed());
+        assertTrue(kafka.read(kafka.events, Duration.ofMillis(500), l -> false).isEmpty(), "no failure event");
+        assertEquals(1.0, registry.get("nextgpt.stage.retries").counter().count());
+        assertEquals(1.0, registry.get("nextgpt.stage.jobs").tag("outcome", "completed").counter().count());
+        assertTrue(registry.getMeters().stream().anyMatch(m -> m.getId().getName().startsWith("kafka.consumer")),
+                "Kafka client metrics are bound");
+    }
 }
