@@ -112,6 +112,24 @@ class EncoderServiceTest {
     }
 
     @Test
+    void jobsOfOneBatchAreEncodedTogetherLikeEachAlone() {
+        List<byte[]> images = List.of(png(21), png(22), png(23));
+        for (int i = 0; i < images.size(); i++) {
+            MediaRef ref = upload(Modality.IMAGE, images.get(i), "image/png");
+            kafka().send(Topics.JOBS_REQUESTED, job("enc-batch-" + i, List.of(Turn.user(ContentPart.media(ref),
+                    ContentPart.text("number " + i)))));
+        }
+        for (int i = 0; i < images.size(); i++) {
+            JobEncoded encoded = kafka().first(Topics.JOBS_ENCODED, "enc-batch-" + i, JobEncoded.class);
+            float[] alone = model.encode(Modality.IMAGE, images.get(i)).data();
+            float[] got = values(encoded.media().get(0));
+            for (int k = 0; k < alone.length; k++) {
+                assertEquals(alone[k], got[k], 1e-5f, "enc-batch-" + i + " [" + k + "]");
+            }
+        }
+    }
+
+    @Test
     void textOnlyJobsPassThrough() {
         JobRequested job = job("enc-text", List.of(Turn.user(ContentPart.text("hello")), Turn.assistant("hi"),
                 Turn.user(ContentPart.text("tell me more"))));

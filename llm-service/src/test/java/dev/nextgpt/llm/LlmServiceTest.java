@@ -204,6 +204,33 @@ class LlmServiceTest {
     }
 
     @Test
+    void aRedeliveredOrBatchedJobGeneratesTheSameStream() {
+        // no seed in the job: the service derives it from the job id, so a redelivery repeats the stream exactly
+        JobEncoded job = textJob("llm-twice", "sing me a song", List.of(), new GenerationParams(24, 1.0, null, null, null));
+        kafka().send(Topics.JOBS_ENCODED, job);
+        kafka().send(Topics.JOBS_ENCODED, textJob("llm-neighbour-1", "hello there", List.of(Modality.AUDIO), null));
+        kafka().send(Topics.JOBS_ENCODED, job);
+        kafka().send(Topics.JOBS_ENCODED, textJob("llm-neighbour-2", "what is new?", List.of(), null));
+        List<ConsumerRecord<String, byte[]>> records = kafka().read(Topics.JOBS_TEXT, "llm-twice", WAIT, l -> l.stream()
+                .filter(r -> Messages.decode(r.value(), TextMessage.class) instanceof JobText).count() == 2);
+        List<TextMessage> messages = records.stream().map(r -> Messages.decode(r.value(), TextMessage.class)).toList();
+        List<JobText> finals = messages.stream().filter(m -> m instanceof JobText).map(m -> (JobText) m).toList();
+        assertEquals(2, finals.size());
+        assertEquals(finals.get(0), finals.get(1));
+        java.util.Map<Long, String> bySequence = new java.util.HashMap<>();
+        for (TextMessage m : messages) {
+            if (m instanceof TextDelta d) {
+                String before = bySequence.putIfAbsent(d.sequence(), d.text());
+                assertTrue(before == null || before.equals(d.text()), "delta " + d.sequence() + " differs");
+            }
+        }
+        assertEquals(finals.get(0).text(), String.join("", new java.util.TreeMap<>(bySequence).values()));
+        for (String other : List.of("llm-neighbour-1", "llm-neighbour-2")) {
+            assertEquals(other, finalText(textRecords(other)).jobId());
+        }
+    }
+
+    @Test
     void readyHealthAndMetrics() {
         given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
         given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
