@@ -117,8 +117,10 @@ public record Descriptor(
     List<ServiceSpec> services = new ArrayList<>();
     Node svcs = r.map("services");
     for (String name : svcs.keys()) {
-      Node s = svcs.map(name);
-      Node sc = s.map("scaling");
+      Node s = svcs.map(name).only("port", "consumerGroup", "gpu", "shutdownGraceSeconds", "bundleExclude", "scaling",
+          "resources");
+      Node sc = s.map("scaling").only("kind", "min", "max", "cpuUtilization", "lagThreshold", "activationLagThreshold",
+          "scaleDownStabilizationSeconds", "cooldownSeconds");
       Scaling scaling = new Scaling(sc.str("kind"), sc.integer("min"), sc.integer("max"),
           sc.integerOr("cpuUtilization", 0), sc.integerOr("lagThreshold", 0), sc.integerOr("activationLagThreshold", 0),
           sc.integer("scaleDownStabilizationSeconds"), sc.integerOr("cooldownSeconds", 300));
@@ -131,7 +133,7 @@ public record Descriptor(
       Map<Overlay, Resources> resources = new LinkedHashMap<>();
       Node res = s.map("resources");
       for (Overlay o : Overlay.values()) {
-        Node ro = res.map(o.id());
+        Node ro = res.map(o.id()).only("cpu", "memory", "cpuLimit", "memoryLimit", "gpus", "minGpuMemoryMiB");
         resources.put(o, new Resources(ro.str("cpu"), ro.str("memory"), ro.str("cpuLimit"), ro.str("memoryLimit"),
             ro.integerOr("gpus", 0), ro.integerOr("minGpuMemoryMiB", 0)));
       }
@@ -150,6 +152,16 @@ public record Descriptor(
       if (map == null) {
         throw new IllegalArgumentException(path + ": missing");
       }
+    }
+
+    /** Refuses keys other than these: a misspelt key must not be silently ignored. */
+    Node only(String... allowed) {
+      for (String k : map.keySet()) {
+        if (!List.of(allowed).contains(k)) {
+          throw error(k, "unknown key (expected one of " + String.join(", ", allowed) + ")");
+        }
+      }
+      return this;
     }
 
     boolean has(String key) {
