@@ -28,6 +28,25 @@ class ConsistencyTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void onlyTheGpuOverlayAsksForGpusAndThenForEveryModelService() throws Exception {
+    Descriptor d = Repo.plan(ContractsView.current()).descriptor();
+    for (Map.Entry<String, Path> overlay : Repo.overlays().entrySet()) {
+      for (Object doc : Repo.rendered(overlay.getValue())) {
+        Map<String, Object> r = (Map<String, Object>) doc;
+        if (!"Deployment".equals(r.get("kind"))) {
+          continue;
+        }
+        String name = (String) ((Map<String, Object>) r.get("metadata")).get("name");
+        String text = doc.toString();
+        boolean wantsGpu = overlay.getKey().equals("gpu") && d.service(name).gpu();
+        assertEquals(wantsGpu, text.contains("nvidia.com/gpu=1"), overlay.getKey() + " " + name);
+        assertEquals(wantsGpu, text.contains(":0.1.0-cuda"), overlay.getKey() + " " + name + " image variant");
+      }
+    }
+  }
+
+  @Test
   void descriptorPortsAreTheLauncherAndDocumentedPorts() throws Exception {
     Descriptor d = Repo.plan(ContractsView.current()).descriptor();
     Map<String, Integer> descriptor = new LinkedHashMap<>();
