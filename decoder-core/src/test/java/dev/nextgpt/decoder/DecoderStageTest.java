@@ -1,0 +1,216 @@
+package dev.nextgpt.decoder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.nextgpt.contracts.ClaimCheck;
+import dev.nextgpt.contracts.InMemoryClaimCheck;
+import dev.nextgpt.contracts.Modality;
+import dev.nextgpt.contracts.Stage;
+import dev.nextgpt.contracts.messages.JobEvent;
+import dev.nextgpt.contracts.messages.OutputStored;
+import dev.nextgpt.contracts.messages.SignalsReady;
+import dev.nextgpt.decoder.testing.MediaProbe;
+import dev.nextgpt.decoder.testing.MemoryArtifactStore;
+import dev.nextgpt.decoder.testing.SampleSignals;
+import java.awt.image.BufferedImage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The stage on the real nano bundle, with an in-memory store and cancellation set by the test. */
+class DecoderStageTest {
+    private static final Map<Modality, DecoderTier> TIERS = new EnumMap<>(Modality.class);
+
+    private final MemoryArtifactStore store = new MemoryArtifactStore();
+    private final List<JobEvent> progress = new CopyOnWriteArrayList<>();
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+
+    static synchronized DecoderTier tier(Modality m) {
+        return TIERS.computeIfAbsent(m, k -> {
+            DecoderTier tier = DecoderTier.load(SampleSignals.nanoBundle(), k, Clock.systemUTC());
+            tier.warmUp();
+            return tier;
+        });
+    }
+
+    @AfterAll
+    static void closeTiers() {
+        TIERS.values().forEach(DecoderTier::close);
+        TIERS.clear();
+    }
+
+    private DecoderStage stage(Modality m, ProgressSink extra) {
+        DecoderSettings settings = DecoderSettings.defaults(m, SampleSignals.nanoBundle()).withProgressInterval(Duration.ZERO);
+        ProgressSink sink = (task, event) -> {
+            progress.add(event);
+            extra.publish(task, event);
+        };
+        return new DecoderStage(tier(m).decoder(), settings, cancelled::contains, store, sink, DecoderMetrics.inMemory(m),
+                Clock.systemUTC());
+    }
+
+    private static DecodeTask task(Modality m, SignalsReady message) {
+        SignalsIntake intake = new SignalsIntake(tier(m).manifest(), DecoderSettings.defaults(m, SampleSignals.nanoBundle()),
+                r -> "tenants/" + r.tenant() + "/jobs/" + r.jobId() + "/outputs/" + r.modality().wireName() + "-"
+                        + r.outputIndex() + "." + ArtifactFormat.of(m).extension());
+        return intake.accept(message, new InMemoryClaimCheck());
+    }
+
+    private static DecodeTask task(Modality m, String job, int steps, long seed) {
+        return task(m, SampleSignals.signals(job, m, 0, SampleSignals.steps(steps, seed), null));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modality.class)
+    void storesAReadableArtifactAtItsKeyAnnouncesItsSha256AndReportsProgressUpTo1(Modality m) {
+        DecodeTask task = task(m, SampleSignals.signals("job-" + m.wireName(), m, 1, SampleSignals.steps(5, 7), null));
+        DecodeOutcome outcome = stage(m, ProgressSink.NONE).process(List.of(task)).get(0);
+
+        OutputStored out = assertInstanceOf(DecodeOutcome.Stored.class, outcome).message();
+        String ext = ArtifactFormat.of(m).extension();
+        assertEquals("tenants/tenant-a/jobs/job-" + m.wireName() + "/outputs/" + m.wireName() + "-1." + ext, out.objectKey());
+        MemoryArtifactStore.Stored object = store.objects().get(out.objectKey());
+        assertEquals(out.contentType(), object.contentType());
+        assertEquals(ArtifactFormat.of(m).contentType(), out.contentType());
+        assertEquals(object.bytes().length, out.size());
+        assertEquals(ClaimCheck.sha256Hex(object.bytes()), out.sha256());
+        assertEquals(out.sha256(), object.metadata().get(ArtifactStore.SHA256_METADATA));
+        assertEquals(1, out.outputIndex());
+
+        switch (m) {
+            case IMAGE -> {
+                BufferedImage png = MediaProbe.png(object.bytes());
+                assertEquals(32, png.getWidth());
+                assertEquals(32, png.getHeight());
+            }
+            case AUDIO -> {
+                MediaProbe.Wav wav = MediaProbe.wav(object.bytes());
+                assertEquals(16_000f, wav.format().getSampleRate());
+                assertEquals(1, wav.format().getChannels());
+                assertEquals(16, wav.format().getSampleSizeInBits());
+                assertEquals(16_000, wav.frames());
+            }
+            case VIDEO -> {
+                assumeTrue(MediaProbe.ffprobeAvailable(), "ffprobe not installed");
+                String probe = MediaProbe.ffprobeVideo(object.bytes());
+                assertTrue(probe.contains("codec_name=h264"), probe);
+                assertTrue(probe.contains("width=32") && probe.contains("height=32"), probe);
+                assertTrue(probe.contains("nb_read_frames=8"), probe);
+                assertTrue(probe.contains("format_name=mov,mp4"), probe);
+            }
+        }
+
+        assertEquals(6, progress.size(), "5 steps (interval 0) then 1.0 once stored: " + progress);
+        double last = 0;
+        for (JobEvent e : progress) {
+            assertEquals(JobEvent.Kind.PROGRESS, e.kind());
+            assertEquals(Stage.decode(m), e.stage());
+            assertEquals(1, e.outputIndex());
+            assertTrue(e.progress() > last, "progress grows: " + progress);
+            last = e.progress();
+        }
+        assertEquals(1.0, last);
+    }
+
+    @Test
+    void threeCompatibleRequestsRunAsOneBatchAndEachEqualsItsSoloBytes() {
+        DecoderStage stage = stage(Modality.IMAGE, ProgressSink.NONE);
+        List<DecodeTask> tasks = List.of(task(Modality.IMAGE, "job-a", 6, 1), task(Modality.IMAGE, "job-b", 6, 2),
+                task(Modality.IMAGE, "job-c", 6, 3));
+        List<DecodeOutcome> together = stage.process(tasks);
+        assertEquals(1, stage.metrics().batches());
+        assertEquals(3.0, stage.metrics().largestBatch());
+
+        List<byte[]> batched = new ArrayList<>();
+        for (DecodeOutcome o : together) {
+            batched.add(store.objects().get(((OutputStored) o.message()).objectKey()).bytes());
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            OutputStored solo = (OutputStored) stage.process(List.of(tasks.get(i))).get(0).message();
+            assertEquals(together.get(i).message(), solo, "same announcement alone as in the batch");
+            assertArrayEquals(batched.get(i), store.objects().get(solo.objectKey()).bytes());
+        }
+        assertEquals(4, stage.metrics().batches());
+    }
+
+    @Test
+    void aRedeliveredRequestWritesTheSameBytesToTheSameKey() {
+        DecoderStage stage = stage(Modality.AUDIO, ProgressSink.NONE);
+        SignalsReady message = SampleSignals.signals("job-r", Modality.AUDIO, 0, null, null);   // no seed: derived
+        OutputStored first = (OutputStored) stage.process(List.of(task(Modality.AUDIO, message))).get(0).message();
+        byte[] bytes = store.objects().get(first.objectKey()).bytes();
+        OutputStored again = (OutputStored) stage.process(List.of(task(Modality.AUDIO, message))).get(0).message();
+        assertEquals(first, again);
+        assertEquals(1, store.objects().size());
+        assertEquals(List.of(first.objectKey(), first.objectKey()), store.puts());
+        assertArrayEquals(bytes, store.objects().get(first.objectKey()).bytes());
+    }
+
+    @Test
+    void aCancelDuringDiffusionStopsWithinAStepAndStoresNothingWhileTheBatchGoesOn() {
+        DecoderStage stage = stage(Modality.VIDEO, (task, event) -> {
+            if (task.jobId().equals("job-x") && event.progress() >= 0.95 * 3 / 50) {
+                cancelled.add("job-x");
+            }
+        });
+        List<DecodeOutcome> outcomes = stage.process(List.of(task(Modality.VIDEO, "job-x", 50, 1),
+                task(Modality.VIDEO, "job-y", 50, 2)));
+        DecodeOutcome.Cancelled c = assertInstanceOf(DecodeOutcome.Cancelled.class, outcomes.get(0));
+        assertEquals(3, c.stepsCompleted(), "stopped at the step boundary after the cancel");
+        assertEquals(JobEvent.Kind.CANCELLED, c.message().kind());
+        assertEquals(Stage.DECODE_VIDEO, c.message().stage());
+        assertInstanceOf(DecodeOutcome.Stored.class, outcomes.get(1));
+        assertEquals(Set.of("tenants/tenant-a/jobs/job-y/outputs/video-0.mp4"), store.objects().keySet());
+        assertEquals(1.0, stage.metrics().cancellationCount());
+        assertTrue(progress.stream().noneMatch(e -> e.jobId().equals("job-x") && e.progress() == 1.0));
+    }
+
+    @Test
+    void aCancelThatArrivesAfterTheLastStepStillStoresNothing() {
+        DecoderStage stage = stage(Modality.IMAGE, (task, event) -> {
+            if (event.progress() >= ProgressThrottle.DIFFUSION_SHARE) {
+                cancelled.add(task.jobId());
+            }
+        });
+        DecodeOutcome outcome = stage.process(List.of(task(Modality.IMAGE, "job-late", 4, 1))).get(0);
+        assertEquals(4, assertInstanceOf(DecodeOutcome.Cancelled.class, outcome).stepsCompleted());
+        assertTrue(store.puts().isEmpty());
+    }
+
+    @Test
+    void anAlreadyCancelledJobRunsNothing() {
+        cancelled.add("job-gone");
+        DecodeOutcome outcome = stage(Modality.AUDIO, ProgressSink.NONE)
+                .process(List.of(task(Modality.AUDIO, "job-gone", 20, 1))).get(0);
+        assertEquals(0, assertInstanceOf(DecodeOutcome.Cancelled.class, outcome).stepsCompleted());
+        assertTrue(progress.isEmpty());
+        assertTrue(store.puts().isEmpty());
+    }
+
+    @Test
+    void aPassedDeadlineFailsTheJobWithDeadlineExceeded() {
+        SignalsReady late = SampleSignals.signals("job-d", Modality.IMAGE, 0, SampleSignals.steps(4, 1),
+                Instant.now().minusSeconds(1));
+        DecodeOutcome outcome = stage(Modality.IMAGE, ProgressSink.NONE).process(List.of(task(Modality.IMAGE, late))).get(0);
+        JobEvent failed = assertInstanceOf(DecodeOutcome.Failed.class, outcome).message();
+        assertEquals(JobEvent.Kind.FAILED, failed.kind());
+        assertEquals("deadline exceeded", failed.reason());
+        assertEquals(Stage.DECODE_IMAGE, failed.stage());
+        assertTrue(store.puts().isEmpty());
+    }
+}
