@@ -17,12 +17,11 @@ public final class ArtifactEncoder {
         if (!media.completed()) {
             throw new IllegalArgumentException("request " + media.requestId() + " did not complete: " + media.status());
         }
-        ArtifactFormat format = ArtifactFormat.of(media.modality());
-        byte[] bytes = switch (format) {
-            case PNG -> PngWriter.writeSigned(media.data(), media.height(), media.width());
-            case WAV -> WavWriter.writePcm16(media.data(), media.sampleRate() > 0 ? media.sampleRate() : WavWriter.DEFAULT_SAMPLE_RATE);
-            case MP4 -> mp4.writeSigned(media.data(), media.frames(), media.height(), media.width(), media.fps());
+        byte[] bytes = switch (media.modality()) {
+            case IMAGE -> PngWriter.writeSigned(media.data(), media.height(), media.width());
+            case AUDIO -> WavWriter.writePcm16(media.data(), media.sampleRate() > 0 ? media.sampleRate() : WavWriter.DEFAULT_SAMPLE_RATE);
+            case VIDEO -> mp4.writeSigned(media.data(), media.frames(), media.height(), media.width(), media.fps());
         };
-        return Artifact.of(format, bytes);
+        return Artifact.of(media.modality(), bytes);
     }
 }

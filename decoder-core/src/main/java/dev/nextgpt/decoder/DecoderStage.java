@@ -1,6 +1,7 @@
 package dev.nextgpt.decoder;
 
 import dev.nextgpt.contracts.messages.SignalsReady;
+import dev.nextgpt.objectstore.ObjectKeys;
 import dev.nextgpt.runtime.decoding.DecodeRequest;
 import dev.nextgpt.runtime.decoding.DecodedMedia;
 import dev.nextgpt.runtime.decoding.ModalityDecoder;
@@ -142,13 +143,13 @@ public final class DecoderStage {
             artifact = encoder.encode(media);
         } catch (RuntimeException e) {
             LOG.error("encoding {} failed", task, e);
-            return fail(task, "encoding " + ArtifactFormat.of(r.modality()).extension() + " failed: " + e.getMessage(),
+            return fail(task, "encoding " + ObjectKeys.extension(r.modality()) + " failed: " + e.getMessage(),
                     "encoder_error", start);
         }
         if (cancellation.isCancelled(task.jobId())) {
             return cancel(task, "cancelled before the artifact was stored", media.stepsCompleted(), start);
         }
-        store.put(task.objectKey(), artifact.bytes(), artifact.contentType(), Map.of(ArtifactStore.SHA256_METADATA, artifact.sha256()));
+        store.put(task.objectKey(), artifact.bytes(), artifact.contentType());
         metrics.stored(artifact.size());
         publishProgress(task, 1.0);
         metrics.stage("stored", Duration.ofNanos(System.nanoTime() - start));

@@ -7,11 +7,11 @@ import dev.nextgpt.contracts.messages.SignalsReady;
 import dev.nextgpt.contracts.tensors.FloatTensor;
 import dev.nextgpt.contracts.tensors.NamedTensors;
 import dev.nextgpt.contracts.tensors.TensorCodec;
+import dev.nextgpt.objectstore.ObjectKeys;
 import dev.nextgpt.runtime.SignalGroup;
 import dev.nextgpt.runtime.bundle.BundleManifest;
 import dev.nextgpt.runtime.bundle.BundleManifest.SignalGroupSpec;
 import dev.nextgpt.runtime.decoding.DiffusionParams;
-import java.util.function.Function;
 
 /**
  * Checks a {@code SignalsReady} before it is queued and turns it into a {@link DecodeTask}. Two kinds of refusal:
@@ -24,18 +24,13 @@ public final class SignalsIntake {
     private final SignalGroupSpec group;
     private final int hiddenSize;
     private final ParamsResolver params;
-    private final Function<SignalsReady, String> objectKeys;
     private final TensorCodec codec = new TensorCodec();
 
-    /**
-     * @param objectKeys the artifact key of a request (the object store's key layout)
-     */
-    public SignalsIntake(BundleManifest manifest, DecoderSettings settings, Function<SignalsReady, String> objectKeys) {
+    public SignalsIntake(BundleManifest manifest, DecoderSettings settings) {
         this.modality = settings.modality();
         this.group = manifest.signalGroup(modality);
         this.hiddenSize = manifest.llm().hiddenSize();
         this.params = new ParamsResolver(manifest.decoder(modality), settings.stepsOverride());
-        this.objectKeys = objectKeys;
     }
 
     /** Resolves the signals (inline or by claim check), checks them and resolves the parameters. */
@@ -47,7 +42,8 @@ public final class SignalsIntake {
         byte[] blob = message.signals().resolve(claims);
         SignalGroup signals = signalGroup(codec.decode(blob));
         DiffusionParams resolved = params.resolve(message.diffusion(), message.idempotencyKey());
-        return new DecodeTask(message, signals, resolved, objectKeys.apply(message));
+        return new DecodeTask(message, signals, resolved,
+                ObjectKeys.output(message.tenant(), message.jobId(), modality, message.outputIndex()));
     }
 
     /** The signal group of decoded tensors: [N, H] with N this modality's token count and H the bundle's hidden size. */

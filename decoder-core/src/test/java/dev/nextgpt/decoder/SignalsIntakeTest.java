@@ -17,6 +17,7 @@ import dev.nextgpt.contracts.tensors.FloatTensor;
 import dev.nextgpt.contracts.tensors.NamedTensors;
 import dev.nextgpt.contracts.tensors.TensorCodec;
 import dev.nextgpt.decoder.testing.SampleSignals;
+import dev.nextgpt.objectstore.ObjectKeys;
 import dev.nextgpt.runtime.bundle.BundleLoader;
 import dev.nextgpt.runtime.bundle.BundleManifest;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +28,7 @@ class SignalsIntakeTest {
     private static final InMemoryClaimCheck CLAIMS = new InMemoryClaimCheck();
 
     private static SignalsIntake intake(Modality modality) {
-        return new SignalsIntake(NANO, DecoderSettings.defaults(modality, SampleSignals.nanoBundle()),
-                r -> "tenants/" + r.tenant() + "/jobs/" + r.jobId() + "/outputs/" + r.modality().wireName() + "-" + r.outputIndex());
+        return new SignalsIntake(NANO, DecoderSettings.defaults(modality, SampleSignals.nanoBundle()));
     }
 
     @Test
@@ -42,7 +42,7 @@ class SignalsIntakeTest {
             assertEquals(first + m.signalTokenCount() - 1, task.signals().tokenIds()[m.signalTokenCount() - 1]);
             assertEquals(7, task.params().steps());
             assertEquals(5, task.params().seed());
-            assertEquals("tenants/tenant-a/jobs/job-1/outputs/" + m.wireName() + "-2", task.objectKey());
+            assertEquals("tenants/tenant-a/jobs/job-1/outputs/" + m.wireName() + "-2." + ObjectKeys.extension(m), task.objectKey());
             float[] expected = new TensorCodec().decode(message.signals().inline()).require(SignalsReady.SIGNAL_HIDDEN).values();
             assertArrayEquals(expected, task.signals().hiddenStates());
         }

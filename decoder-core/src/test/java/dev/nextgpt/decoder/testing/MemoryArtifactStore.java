@@ -9,14 +9,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** An {@link ArtifactStore} in memory that remembers every put. */
 public final class MemoryArtifactStore implements ArtifactStore {
     /** One stored object. */
-    public record Stored(byte[] bytes, String contentType, Map<String, String> metadata) {}
+    public record Stored(byte[] bytes, String contentType) {}
 
     private final Map<String, Stored> objects = new ConcurrentHashMap<>();
     private final List<String> puts = new CopyOnWriteArrayList<>();
 
     @Override
-    public void put(String key, byte[] bytes, String contentType, Map<String, String> metadata) {
-        objects.put(key, new Stored(bytes.clone(), contentType, Map.copyOf(metadata)));
+    public void put(String key, byte[] bytes, String contentType) {
+        objects.put(key, new Stored(bytes.clone(), contentType));
         puts.add(key);
     }
 
