@@ -1,12 +1,14 @@
 package dev.nextgpt.decoder;
 
+import dev.nextgpt.contracts.messages.Messages;
+import dev.nextgpt.contracts.messages.OutputStored;
 import dev.nextgpt.contracts.messages.SignalsReady;
 import dev.nextgpt.objectstore.ObjectKeys;
 import dev.nextgpt.runtime.decoding.DecodeRequest;
 import dev.nextgpt.runtime.decoding.DecodedMedia;
 import dev.nextgpt.runtime.decoding.ModalityDecoder;
 import dev.nextgpt.runtime.decoding.ProgressListener;
-import java.time.Clock;
+import dev.nextgpt.worker.TransientFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,55 +21,60 @@ import org.slf4j.LoggerFactory;
 /**
  * The decoder stage: accepted tasks → denoiser batches → media file → object store → the outcome to announce.
  *
- * <p>Per batch it runs {@link ModalityDecoder#decode} with each task's deadline, a cancellation check per step and a
- * throttled progress listener; each completed output is encoded, the cancellation view is asked once more (nothing
- * is stored after a cancel), the file is put at its deterministic key with its content type and SHA-256, and progress
- * 1.0 is published. The caller produces each outcome's message and only then commits the records.
+ * <p>Per batch of compatible tasks ({@link BatchPlan}) it runs {@link ModalityDecoder#decode} with each task's
+ * deadline, a cancellation check per step and progress per step; each completed output is encoded, the cancellation
+ * view is asked once more (nothing is stored after a cancel), the file is put at its deterministic key, and progress
+ * 1.0 is reported. The caller produces each {@link DecodeOutcome.Stored#message()} and only then commits the records.
  *
- * <p>A failure of the object store is not an outcome: it propagates, the records stay uncommitted and are delivered
- * again (same key, same bytes).
+ * <p>A failing object store is not an outcome: the store's exception propagates (the service turns it into a
+ * {@link TransientFailure}), the records stay uncommitted and are delivered again: same key, same bytes.
  */
 public final class DecoderStage {
+    /** The share of an output's progress the diffusion steps cover; VAE, encoding and storing are the rest. */
+    public static final double DIFFUSION_SHARE = 0.95;
+    /** Reason of the failure when the job's deadline passed during decoding. */
+    public static final String DEADLINE_EXCEEDED = "deadline exceeded";
+
     private static final Logger LOG = LoggerFactory.getLogger(DecoderStage.class);
 
     private final ModalityDecoder decoder;
-    private final DecoderSettings settings;
+    private final int maxBatch;
     private final CancellationCheck cancellation;
     private final ArtifactStore store;
-    private final ProgressSink progress;
     private final DecoderMetrics metrics;
-    private final DecodeEvents events;
     private final ArtifactEncoder encoder = new ArtifactEncoder();
+    private volatile boolean handingBack;
 
-    public DecoderStage(ModalityDecoder decoder, DecoderSettings settings, CancellationCheck cancellation,
-            ArtifactStore store, ProgressSink progress, DecoderMetrics metrics, Clock clock) {
-        if (decoder.modality() != settings.modality()) {
-            throw new IllegalArgumentException("a " + decoder.modality().wireName() + " decoder for the "
-                    + settings.modality().wireName() + " stage");
+    public DecoderStage(ModalityDecoder decoder, int maxBatch, CancellationCheck cancellation, ArtifactStore store,
+            DecoderMetrics metrics) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be ≥ 1, was " + maxBatch);
         }
         this.decoder = decoder;
-        this.settings = settings;
+        this.maxBatch = maxBatch;
         this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
         this.store = Objects.requireNonNull(store, "store");
-        this.progress = Objects.requireNonNull(progress, "progress");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.events = new DecodeEvents(clock);
-    }
-
-    public DecodeEvents events() {
-        return events;
     }
 
     public DecoderMetrics metrics() {
         return metrics;
     }
 
+    /**
+     * Stops the batch in progress within a step and makes {@link #process} throw {@link TransientFailure}: nothing
+     * is stored or announced, nothing committed; the records go to another instance (graceful shutdown that ran out
+     * of time).
+     */
+    public void handBack() {
+        handingBack = true;
+    }
+
     /** Runs the tasks in batches of compatible ones; one outcome per task, in the tasks' order. */
-    public List<DecodeOutcome> process(List<DecodeTask> tasks) {
+    public List<DecodeOutcome> process(List<DecodeTask> tasks, ProgressSink progress) {
         DecodeOutcome[] outcomes = new DecodeOutcome[tasks.size()];
-        for (List<Integer> batch : BatchPlan.of(tasks, settings.maxBatch())) {
-            List<DecodeTask> members = batch.stream().map(tasks::get).toList();
-            List<DecodeOutcome> done = runBatch(members);
+        for (List<Integer> batch : BatchPlan.of(tasks, maxBatch)) {
+            List<DecodeOutcome> done = runBatch(batch.stream().map(tasks::get).toList(), progress);
             for (int k = 0; k < batch.size(); k++) {
                 outcomes[batch.get(k)] = done.get(k);
             }
@@ -75,28 +82,22 @@ public final class DecoderStage {
         return List.of(outcomes);
     }
 
-    private List<DecodeOutcome> runBatch(List<DecodeTask> tasks) {
+    private List<DecodeOutcome> runBatch(List<DecodeTask> tasks, ProgressSink progress) {
+        requireNotHandingBack();
         long start = System.nanoTime();
         List<DecodeRequest> requests = new ArrayList<>(tasks.size());
-        ProgressThrottle[] throttles = new ProgressThrottle[tasks.size()];
-        Map<String, Integer> positions = new HashMap<>();
+        Map<String, DecodeTask> byId = new HashMap<>();
         for (int k = 0; k < tasks.size(); k++) {
             DecodeTask task = tasks.get(k);
-            String jobId = task.jobId();
             String id = k + "/" + task.work();
-            positions.put(id, k);
+            String jobId = task.jobId();
+            byId.put(id, task);
             requests.add(DecodeRequest.of(id, task.signals(), task.params())
                     .withDeadline(task.message().deadline())
-                    .withCancellation(() -> cancellation.isCancelled(jobId)));
-            throttles[k] = new ProgressThrottle(settings.progressInterval());
+                    .withCancellation(() -> handingBack || cancellation.isCancelled(jobId)));
         }
-        ProgressListener listener = (request, step, total) -> {
-            int k = positions.get(request.id());
-            double fraction = throttles[k].onStep(step, total, System.nanoTime());
-            if (fraction >= 0) {
-                publishProgress(tasks.get(k), fraction);
-            }
-        };
+        ProgressListener listener = (request, step, total) ->
+                report(progress, byId.get(request.id()), DIFFUSION_SHARE * step / total);
 
         metrics.batch(tasks.size());
         List<DecodedMedia> results;
@@ -104,12 +105,9 @@ public final class DecoderStage {
             results = decoder.decode(requests, listener);
         } catch (RuntimeException e) {
             LOG.error("decoding batch {} failed", tasks, e);
-            List<DecodeOutcome> failed = new ArrayList<>();
-            for (DecodeTask task : tasks) {
-                failed.add(fail(task, "decoder error: " + e.getMessage(), "decoder_error", start));
-            }
-            return failed;
+            return tasks.stream().map(t -> fail(t, "decoder error: " + e.getMessage(), "decoder_error", start)).toList();
         }
+        requireNotHandingBack();
 
         long steps = results.stream().mapToLong(DecodedMedia::stepsCompleted).sum();
         Duration denoise = results.stream().map(r -> r.timings().denoise()).max(Duration::compareTo).orElse(Duration.ZERO);
@@ -117,25 +115,23 @@ public final class DecoderStage {
 
         List<DecodeOutcome> outcomes = new ArrayList<>(tasks.size());
         for (int k = 0; k < tasks.size(); k++) {
-            outcomes.add(finish(tasks.get(k), results.get(k), start));
+            outcomes.add(finish(tasks.get(k), results.get(k), progress, start));
         }
-        LOG.info("decoded batch of {} ({}) in {} ms: {}", tasks.size(), tasks.get(0).batchKey(),
+        LOG.info("decoded a batch of {} ({}) in {} ms: {}", tasks.size(), tasks.get(0).batchKey(),
                 (System.nanoTime() - start) / 1_000_000, outcomes.stream().map(DecoderStage::describe).toList());
         return outcomes;
     }
 
-    private DecodeOutcome finish(DecodeTask task, DecodedMedia media, long start) {
-        SignalsReady r = task.message();
+    private DecodeOutcome finish(DecodeTask task, DecodedMedia media, ProgressSink progress, long start) {
         switch (media.status()) {
             case CANCELLED -> {
-                return cancel(task, "cancelled after " + media.stepsCompleted() + " of " + task.params().steps() + " steps",
-                        media.stepsCompleted(), start);
+                return cancel(task, media.stepsCompleted(), start);
             }
             case DEADLINE_EXCEEDED -> {
-                return fail(task, DecodeEvents.DEADLINE_EXCEEDED, "deadline", start);
+                return fail(task, DEADLINE_EXCEEDED, "deadline", start);
             }
             case COMPLETED -> {
-                // completed below
+                // encoded and stored below
             }
         }
         Artifact artifact;
@@ -143,37 +139,51 @@ public final class DecoderStage {
             artifact = encoder.encode(media);
         } catch (RuntimeException e) {
             LOG.error("encoding {} failed", task, e);
-            return fail(task, "encoding " + ObjectKeys.extension(r.modality()) + " failed: " + e.getMessage(),
+            return fail(task, "encoding " + ObjectKeys.extension(media.modality()) + " failed: " + e.getMessage(),
                     "encoder_error", start);
         }
+        requireNotHandingBack();
         if (cancellation.isCancelled(task.jobId())) {
-            return cancel(task, "cancelled before the artifact was stored", media.stepsCompleted(), start);
+            return cancel(task, media.stepsCompleted(), start);   // the last look before anything leaves this process
         }
         store.put(task.objectKey(), artifact.bytes(), artifact.contentType());
         metrics.stored(artifact.size());
-        publishProgress(task, 1.0);
+        report(progress, task, 1.0);
         metrics.stage("stored", Duration.ofNanos(System.nanoTime() - start));
-        return new DecodeOutcome.Stored(task, events.stored(task, artifact), media.stepsCompleted());
+        return new DecodeOutcome.Stored(task, announcement(task, artifact), media.stepsCompleted());
     }
 
-    private DecodeOutcome cancel(DecodeTask task, String reason, int steps, long start) {
+    /** The {@code OutputStored} of a stored artifact: the same for every delivery of the same request. */
+    static OutputStored announcement(DecodeTask task, Artifact artifact) {
+        SignalsReady r = task.message();
+        return new OutputStored(Messages.SCHEMA, r.jobId(), r.tenant(), r.modality(), r.outputIndex(), task.objectKey(),
+                artifact.contentType(), artifact.size(), artifact.sha256());
+    }
+
+    private void requireNotHandingBack() {
+        if (handingBack) {
+            throw new TransientFailure("shutting down: the batch is handed back uncommitted", null);
+        }
+    }
+
+    private DecodeOutcome cancel(DecodeTask task, int steps, long start) {
         metrics.cancelled();
         metrics.stage("cancelled", Duration.ofNanos(System.nanoTime() - start));
-        return new DecodeOutcome.Cancelled(task, events.cancelled(task.message(), reason), steps);
+        return new DecodeOutcome.Cancelled(task, steps);
     }
 
     private DecodeOutcome fail(DecodeTask task, String reason, String kind, long start) {
         metrics.failed(kind);
         metrics.stage("failed", Duration.ofNanos(System.nanoTime() - start));
-        return new DecodeOutcome.Failed(task, events.failed(task.message(), reason));
+        return new DecodeOutcome.Failed(task, reason);
     }
 
-    private void publishProgress(DecodeTask task, double fraction) {
+    private static void report(ProgressSink progress, DecodeTask task, double fraction) {
         try {
-            progress.publish(task, events.progress(task.message(), fraction));
+            progress.progress(task, fraction);
         } catch (RuntimeException e) {
             // progress is advisory: a failed publish must not fail the output
-            LOG.warn("progress of {} not published: {}", task.work(), e.toString());
+            LOG.warn("progress of {} not reported: {}", task.work(), e.toString());
         }
     }
 
@@ -182,7 +192,7 @@ public final class DecoderStage {
         if (o instanceof DecodeOutcome.Stored s) {
             what = "stored " + s.message().objectKey();
         } else if (o instanceof DecodeOutcome.Failed f) {
-            what = "failed: " + f.message().reason();
+            what = "failed: " + f.reason();
         } else {
             what = "cancelled";
         }

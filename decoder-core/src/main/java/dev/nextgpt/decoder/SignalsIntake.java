@@ -33,17 +33,33 @@ public final class SignalsIntake {
         this.params = new ParamsResolver(manifest.decoder(modality), settings.stepsOverride());
     }
 
+    /**
+     * What can be checked without the object store (when the record is consumed, so a bad one goes to the dead-letter
+     * topic): the modality, and inline signals completely. Claim-checked signals are checked by {@link #accept}.
+     */
+    public SignalsReady check(SignalsReady message) {
+        requireModality(message);
+        if (!message.signals().claimChecked()) {
+            signalGroup(codec.decode(message.signals().inline()));
+        }
+        return message;
+    }
+
     /** Resolves the signals (inline or by claim check), checks them and resolves the parameters. */
     public DecodeTask accept(SignalsReady message, ClaimCheck claims) {
-        if (message.modality() != modality) {
-            throw new ContractViolation("signals.ready for " + message.modality().wireName() + " output "
-                    + message.outputIndex() + " reached the " + modality.wireName() + " decoder");
-        }
+        requireModality(message);
         byte[] blob = message.signals().resolve(claims);
         SignalGroup signals = signalGroup(codec.decode(blob));
         DiffusionParams resolved = params.resolve(message.diffusion(), message.idempotencyKey());
         return new DecodeTask(message, signals, resolved,
                 ObjectKeys.output(message.tenant(), message.jobId(), modality, message.outputIndex()));
+    }
+
+    private void requireModality(SignalsReady message) {
+        if (message.modality() != modality) {
+            throw new ContractViolation("signals.ready for " + message.modality().wireName() + " output "
+                    + message.outputIndex() + " reached the " + modality.wireName() + " decoder");
+        }
     }
 
     /** The signal group of decoded tensors: [N, H] with N this modality's token count and H the bundle's hidden size. */

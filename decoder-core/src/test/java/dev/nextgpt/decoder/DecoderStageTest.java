@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.nextgpt.contracts.ClaimCheck;
 import dev.nextgpt.contracts.InMemoryClaimCheck;
 import dev.nextgpt.contracts.Modality;
-import dev.nextgpt.contracts.Stage;
-import dev.nextgpt.contracts.messages.JobEvent;
 import dev.nextgpt.contracts.messages.OutputStored;
 import dev.nextgpt.contracts.messages.SignalsReady;
 import dev.nextgpt.decoder.testing.MediaProbe;
@@ -19,7 +17,6 @@ import dev.nextgpt.decoder.testing.SampleSignals;
 import dev.nextgpt.objectstore.ObjectKeys;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -38,7 +35,8 @@ class DecoderStageTest {
     private static final Map<Modality, DecoderTier> TIERS = new EnumMap<>(Modality.class);
 
     private final MemoryArtifactStore store = new MemoryArtifactStore();
-    private final List<JobEvent> progress = new CopyOnWriteArrayList<>();
+    /** Progress reports as "job:index:fraction". */
+    private final List<Progress> progress = new CopyOnWriteArrayList<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
     static synchronized DecoderTier tier(Modality m) {
@@ -55,14 +53,21 @@ class DecoderStageTest {
         TIERS.clear();
     }
 
-    private DecoderStage stage(Modality m, ProgressSink extra) {
-        DecoderSettings settings = DecoderSettings.defaults(m, SampleSignals.nanoBundle()).withProgressInterval(Duration.ZERO);
-        ProgressSink sink = (task, event) -> {
-            progress.add(event);
-            extra.publish(task, event);
-        };
-        return new DecoderStage(tier(m).decoder(), settings, cancelled::contains, store, sink, DecoderMetrics.inMemory(m),
-                Clock.systemUTC());
+    private record Progress(String jobId, int outputIndex, double fraction) {}
+
+    private DecoderStage stage(Modality m) {
+        return new DecoderStage(tier(m).decoder(), 4, cancelled::contains, store, DecoderMetrics.inMemory(m));
+    }
+
+    private List<DecodeOutcome> run(DecoderStage stage, List<DecodeTask> tasks, ProgressSink extra) {
+        return stage.process(tasks, (task, fraction) -> {
+            progress.add(new Progress(task.jobId(), task.outputIndex(), fraction));
+            extra.progress(task, fraction);
+        });
+    }
+
+    private List<DecodeOutcome> run(DecoderStage stage, List<DecodeTask> tasks) {
+        return run(stage, tasks, ProgressSink.NONE);
     }
 
     private static DecodeTask task(Modality m, SignalsReady message) {
@@ -74,13 +79,17 @@ class DecoderStageTest {
         return task(m, SampleSignals.signals(job, m, 0, SampleSignals.steps(steps, seed), null));
     }
 
+    private static OutputStored stored(DecodeOutcome outcome) {
+        return assertInstanceOf(DecodeOutcome.Stored.class, outcome).message();
+    }
+
     @ParameterizedTest
     @EnumSource(Modality.class)
     void storesAReadableArtifactAtItsKeyAnnouncesItsSha256AndReportsProgressUpTo1(Modality m) {
         DecodeTask task = task(m, SampleSignals.signals("job-" + m.wireName(), m, 1, SampleSignals.steps(5, 7), null));
-        DecodeOutcome outcome = stage(m, ProgressSink.NONE).process(List.of(task)).get(0);
+        DecodeOutcome outcome = run(stage(m), List.of(task)).get(0);
 
-        OutputStored out = assertInstanceOf(DecodeOutcome.Stored.class, outcome).message();
+        OutputStored out = stored(outcome);
         String ext = ObjectKeys.extension(m);
         assertEquals("tenants/tenant-a/jobs/job-" + m.wireName() + "/outputs/" + m.wireName() + "-1." + ext, out.objectKey());
         MemoryArtifactStore.Stored object = store.objects().get(out.objectKey());
@@ -115,32 +124,31 @@ class DecoderStageTest {
 
         assertEquals(6, progress.size(), "5 steps (interval 0) then 1.0 once stored: " + progress);
         double last = 0;
-        for (JobEvent e : progress) {
-            assertEquals(JobEvent.Kind.PROGRESS, e.kind());
-            assertEquals(Stage.decode(m), e.stage());
-            assertEquals(1, e.outputIndex());
-            assertTrue(e.progress() > last, "progress grows: " + progress);
-            last = e.progress();
+        for (Progress p : progress) {
+            assertEquals(1, p.outputIndex());
+            assertTrue(p.fraction() > last, "progress grows: " + progress);
+            last = p.fraction();
         }
+        assertEquals(DecoderStage.DIFFUSION_SHARE, progress.get(4).fraction(), 1e-12);
         assertEquals(1.0, last);
     }
 
     @Test
     void threeCompatibleRequestsRunAsOneBatchAndEachEqualsItsSoloBytes() {
-        DecoderStage stage = stage(Modality.IMAGE, ProgressSink.NONE);
+        DecoderStage stage = stage(Modality.IMAGE);
         List<DecodeTask> tasks = List.of(task(Modality.IMAGE, "job-a", 6, 1), task(Modality.IMAGE, "job-b", 6, 2),
                 task(Modality.IMAGE, "job-c", 6, 3));
-        List<DecodeOutcome> together = stage.process(tasks);
+        List<DecodeOutcome> together = run(stage, tasks);
         assertEquals(1, stage.metrics().batches());
         assertEquals(3.0, stage.metrics().largestBatch());
 
         List<byte[]> batched = new ArrayList<>();
         for (DecodeOutcome o : together) {
-            batched.add(store.objects().get(((OutputStored) o.message()).objectKey()).bytes());
+            batched.add(store.objects().get(stored(o).objectKey()).bytes());
         }
         for (int i = 0; i < tasks.size(); i++) {
-            OutputStored solo = (OutputStored) stage.process(List.of(tasks.get(i))).get(0).message();
-            assertEquals(together.get(i).message(), solo, "same announcement alone as in the batch");
+            OutputStored solo = stored(run(stage, List.of(tasks.get(i))).get(0));
+            assertEquals(stored(together.get(i)), solo, "same announcement alone as in the batch");
             assertArrayEquals(batched.get(i), store.objects().get(solo.objectKey()).bytes());
         }
         assertEquals(4, stage.metrics().batches());
@@ -148,11 +156,11 @@ class DecoderStageTest {
 
     @Test
     void aRedeliveredRequestWritesTheSameBytesToTheSameKey() {
-        DecoderStage stage = stage(Modality.AUDIO, ProgressSink.NONE);
+        DecoderStage stage = stage(Modality.AUDIO);
         SignalsReady message = SampleSignals.signals("job-r", Modality.AUDIO, 0, null, null);   // no seed: derived
-        OutputStored first = (OutputStored) stage.process(List.of(task(Modality.AUDIO, message))).get(0).message();
+        OutputStored first = stored(run(stage, List.of(task(Modality.AUDIO, message))).get(0));
         byte[] bytes = store.objects().get(first.objectKey()).bytes();
-        OutputStored again = (OutputStored) stage.process(List.of(task(Modality.AUDIO, message))).get(0).message();
+        OutputStored again = stored(run(stage, List.of(task(Modality.AUDIO, message))).get(0));
         assertEquals(first, again);
         assertEquals(1, store.objects().size());
         assertEquals(List.of(first.objectKey(), first.objectKey()), store.puts());
@@ -161,31 +169,29 @@ class DecoderStageTest {
 
     @Test
     void aCancelDuringDiffusionStopsWithinAStepAndStoresNothingWhileTheBatchGoesOn() {
-        DecoderStage stage = stage(Modality.VIDEO, (task, event) -> {
-            if (task.jobId().equals("job-x") && event.progress() >= 0.95 * 3 / 50) {
-                cancelled.add("job-x");
-            }
-        });
-        List<DecodeOutcome> outcomes = stage.process(List.of(task(Modality.VIDEO, "job-x", 50, 1),
-                task(Modality.VIDEO, "job-y", 50, 2)));
+        DecoderStage stage = stage(Modality.VIDEO);
+        List<DecodeOutcome> outcomes = run(stage, List.of(task(Modality.VIDEO, "job-x", 50, 1),
+                task(Modality.VIDEO, "job-y", 50, 2)), (task, fraction) -> {
+                    if (task.jobId().equals("job-x") && fraction >= DecoderStage.DIFFUSION_SHARE * 3 / 50) {
+                        cancelled.add("job-x");
+                    }
+                });
         DecodeOutcome.Cancelled c = assertInstanceOf(DecodeOutcome.Cancelled.class, outcomes.get(0));
         assertEquals(3, c.stepsCompleted(), "stopped at the step boundary after the cancel");
-        assertEquals(JobEvent.Kind.CANCELLED, c.message().kind());
-        assertEquals(Stage.DECODE_VIDEO, c.message().stage());
         assertInstanceOf(DecodeOutcome.Stored.class, outcomes.get(1));
         assertEquals(Set.of("tenants/tenant-a/jobs/job-y/outputs/video-0.mp4"), store.objects().keySet());
         assertEquals(1.0, stage.metrics().cancellationCount());
-        assertTrue(progress.stream().noneMatch(e -> e.jobId().equals("job-x") && e.progress() == 1.0));
+        assertTrue(progress.stream().noneMatch(p -> p.jobId().equals("job-x") && p.fraction() == 1.0));
     }
 
     @Test
     void aCancelThatArrivesAfterTheLastStepStillStoresNothing() {
-        DecoderStage stage = stage(Modality.IMAGE, (task, event) -> {
-            if (event.progress() >= ProgressThrottle.DIFFUSION_SHARE) {
-                cancelled.add(task.jobId());
-            }
-        });
-        DecodeOutcome outcome = stage.process(List.of(task(Modality.IMAGE, "job-late", 4, 1))).get(0);
+        DecodeOutcome outcome = run(stage(Modality.IMAGE), List.of(task(Modality.IMAGE, "job-late", 4, 1)),
+                (task, fraction) -> {
+                    if (fraction >= DecoderStage.DIFFUSION_SHARE) {
+                        cancelled.add(task.jobId());
+                    }
+                }).get(0);
         assertEquals(4, assertInstanceOf(DecodeOutcome.Cancelled.class, outcome).stepsCompleted());
         assertTrue(store.puts().isEmpty());
     }
@@ -193,8 +199,7 @@ class DecoderStageTest {
     @Test
     void anAlreadyCancelledJobRunsNothing() {
         cancelled.add("job-gone");
-        DecodeOutcome outcome = stage(Modality.AUDIO, ProgressSink.NONE)
-                .process(List.of(task(Modality.AUDIO, "job-gone", 20, 1))).get(0);
+        DecodeOutcome outcome = run(stage(Modality.AUDIO), List.of(task(Modality.AUDIO, "job-gone", 20, 1))).get(0);
         assertEquals(0, assertInstanceOf(DecodeOutcome.Cancelled.class, outcome).stepsCompleted());
         assertTrue(progress.isEmpty());
         assertTrue(store.puts().isEmpty());
@@ -204,11 +209,8 @@ class DecoderStageTest {
     void aPassedDeadlineFailsTheJobWithDeadlineExceeded() {
         SignalsReady late = SampleSignals.signals("job-d", Modality.IMAGE, 0, SampleSignals.steps(4, 1),
                 Instant.now().minusSeconds(1));
-        DecodeOutcome outcome = stage(Modality.IMAGE, ProgressSink.NONE).process(List.of(task(Modality.IMAGE, late))).get(0);
-        JobEvent failed = assertInstanceOf(DecodeOutcome.Failed.class, outcome).message();
-        assertEquals(JobEvent.Kind.FAILED, failed.kind());
-        assertEquals("deadline exceeded", failed.reason());
-        assertEquals(Stage.DECODE_IMAGE, failed.stage());
+        DecodeOutcome outcome = run(stage(Modality.IMAGE), List.of(task(Modality.IMAGE, late))).get(0);
+        assertEquals("deadline exceeded", assertInstanceOf(DecodeOutcome.Failed.class, outcome).reason());
         assertTrue(store.puts().isEmpty());
     }
 }
