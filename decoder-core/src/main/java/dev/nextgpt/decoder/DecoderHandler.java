@@ -11,6 +11,7 @@ import dev.nextgpt.worker.Outcome;
 import dev.nextgpt.worker.StageContext;
 import dev.nextgpt.worker.TransientFailure;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,7 @@ public final class DecoderHandler implements BatchHandler<SignalsReady> {
                 outcomes[positions.get(k)] = Outcome.cancelled();
             }
         }
-        return List.of(outcomes);
+        // a mutable list: the worker checks the outcomes with contains(null), which immutable lists refuse
+        return new ArrayList<>(Arrays.asList(outcomes));
     }
 }

@@ -84,9 +84,9 @@ public final class DecoderMetrics {
         return batchSize.count();
     }
 
-    /** Largest batch so far (for tests and logs). */
-    public double largestBatch() {
-        return batchSize.max();
+    /** Requests summed over all batches (for tests and logs). */
+    public double batchedRequests() {
+        return batchSize.totalAmount();
     }
 
     public double artifactsStored() {

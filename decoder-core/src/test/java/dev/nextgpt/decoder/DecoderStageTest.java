@@ -18,6 +18,8 @@ import dev.nextgpt.objectstore.ObjectKeys;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,7 +143,7 @@ class DecoderStageTest {
                 task(Modality.IMAGE, "job-c", 6, 3));
         List<DecodeOutcome> together = run(stage, tasks);
         assertEquals(1, stage.metrics().batches());
-        assertEquals(3.0, stage.metrics().largestBatch());
+        assertEquals(3.0, stage.metrics().batchedRequests());
 
         List<byte[]> batched = new ArrayList<>();
         for (DecodeOutcome o : together) {
@@ -203,6 +206,39 @@ class DecoderStageTest {
         assertEquals(0, assertInstanceOf(DecodeOutcome.Cancelled.class, outcome).stepsCompleted());
         assertTrue(progress.isEmpty());
         assertTrue(store.puts().isEmpty());
+    }
+
+    @Test
+    void aDeadlineThatPassesDuringDiffusionFailsTheJobAtTheNextStep() {
+        Instant start = Instant.now();
+        AtomicLong reads = new AtomicLong();
+        // every reading of this clock is 10 ms later than the one before
+        Clock ticking = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return start.plusMillis(10 * reads.getAndIncrement());
+            }
+        };
+        try (DecoderTier slow = DecoderTier.load(SampleSignals.nanoBundle(), Modality.IMAGE, ticking)) {
+            DecoderStage stage = new DecoderStage(slow.decoder(), 4, cancelled::contains, store, DecoderMetrics.inMemory(Modality.IMAGE));
+            SignalsReady message = SampleSignals.signals("job-t", Modality.IMAGE, 0, SampleSignals.steps(50, 1),
+                    start.plusMillis(105));
+            DecodeOutcome outcome = run(stage, List.of(task(Modality.IMAGE, message))).get(0);
+            assertEquals("deadline exceeded", assertInstanceOf(DecodeOutcome.Failed.class, outcome).reason());
+            long steps = progress.size();
+            assertTrue(steps > 0 && steps < 50, "stopped during diffusion after " + steps + " steps");
+            assertTrue(store.puts().isEmpty());
+        }
     }
 
     @Test
