@@ -11,7 +11,8 @@ import java.time.Duration;
 /**
  * The decoder's meters, tagged with the modality (Prometheus names: {@code nextgpt_decoder_batch_size},
  * {@code nextgpt_decoder_stage_seconds}, {@code nextgpt_decoder_steps_per_second}, {@code nextgpt_decoder_artifacts_stored_total},
- * {@code nextgpt_decoder_artifact_bytes}, {@code nextgpt_decoder_cancellations_total}, {@code nextgpt_decoder_failures_total}).
+ * {@code nextgpt_decoder_artifact_bytes}, {@code nextgpt_decoder_cancellations_total}, {@code nextgpt_decoder_failures_total},
+ * {@code nextgpt_decoder_already_stored_total}).
  */
 public final class DecoderMetrics {
     private final MeterRegistry registry;
@@ -21,6 +22,7 @@ public final class DecoderMetrics {
     private final DistributionSummary artifactBytes;
     private final Counter stored;
     private final Counter cancellations;
+    private final Counter alreadyStored;
 
     public DecoderMetrics(MeterRegistry registry, Modality modality) {
         this.registry = registry;
@@ -37,6 +39,9 @@ public final class DecoderMetrics {
                 .description("Artifacts written to the object store").tag("modality", this.modality).register(registry);
         this.cancellations = Counter.builder("nextgpt.decoder.cancellations")
                 .description("Outputs stopped because their job was cancelled").tag("modality", this.modality).register(registry);
+        this.alreadyStored = Counter.builder("nextgpt.decoder.already.stored")
+                .description("Redelivered requests whose artifact was already stored (announced again, not decoded)")
+                .tag("modality", this.modality).register(registry);
     }
 
     /** Meters kept in memory only (tests, tools). */
@@ -69,6 +74,10 @@ public final class DecoderMetrics {
         artifactBytes.record(bytes);
     }
 
+    void alreadyStored() {
+        alreadyStored.increment();
+    }
+
     void cancelled() {
         cancellations.increment();
     }
@@ -91,6 +100,10 @@ public final class DecoderMetrics {
 
     public double artifactsStored() {
         return stored.count();
+    }
+
+    public double alreadyStoredCount() {
+        return alreadyStored.count();
     }
 
     public double cancellationCount() {

@@ -15,9 +15,13 @@ import java.util.OptionalInt;
  * @param maxWait          how long the first request of a batch may wait for compatible ones
  * @param stepsOverride    steps for requests that name none, instead of the bundle's default
  * @param progressInterval least time between two progress events of one output (the final 1.0 is always sent)
+ * @param padBatches       fill every denoiser batch up to {@code maxBatch} with filler requests, so that an output's
+ *                         bytes never depend on which requests shared its batch (libtorch's kernels round differently
+ *                         for different batch sizes, by up to 1e-5: enough to flip a pixel or a PCM16 sample)
  */
 public record DecoderSettings(
-        Modality modality, Path bundle, int maxBatch, Duration maxWait, OptionalInt stepsOverride, Duration progressInterval) {
+        Modality modality, Path bundle, int maxBatch, Duration maxWait, OptionalInt stepsOverride, Duration progressInterval,
+        boolean padBatches) {
 
     public DecoderSettings {
         Objects.requireNonNull(modality, "modality");
@@ -39,24 +43,28 @@ public record DecoderSettings(
         }
     }
 
-    /** Defaults for a modality: batches of 4 within 50 ms, the bundle's steps, progress at most every 250 ms. */
+    /** Defaults for a modality: padded batches of 4 within 50 ms, the bundle's steps, progress at most every 250 ms. */
     public static DecoderSettings defaults(Modality modality, Path bundle) {
-        return new DecoderSettings(modality, bundle, 4, Duration.ofMillis(50), OptionalInt.empty(), Duration.ofMillis(250));
+        return new DecoderSettings(modality, bundle, 4, Duration.ofMillis(50), OptionalInt.empty(), Duration.ofMillis(250), true);
     }
 
     public DecoderSettings withMaxBatch(int maxBatch) {
-        return new DecoderSettings(modality, bundle, maxBatch, maxWait, stepsOverride, progressInterval);
+        return new DecoderSettings(modality, bundle, maxBatch, maxWait, stepsOverride, progressInterval, padBatches);
     }
 
     public DecoderSettings withMaxWait(Duration maxWait) {
-        return new DecoderSettings(modality, bundle, maxBatch, maxWait, stepsOverride, progressInterval);
+        return new DecoderSettings(modality, bundle, maxBatch, maxWait, stepsOverride, progressInterval, padBatches);
     }
 
     public DecoderSettings withStepsOverride(OptionalInt stepsOverride) {
-        return new DecoderSettings(modality, bundle, maxBatch, maxWait, stepsOverride, progressInterval);
+        return new DecoderSettings(modality, bundle, maxBatch, maxWait, stepsOverride, progressInterval, padBatches);
     }
 
     public DecoderSettings withProgressInterval(Duration progressInterval) {
-        return new DecoderSettings(modality, bundle, maxBatch, maxWait, stepsOverride, progressInterval);
+        return new DecoderSettings(modality, bundle, maxBatch, maxWait, stepsOverride, progressInterval, padBatches);
+    }
+
+    public DecoderSettings withPadBatches(boolean padBatches) {
+        return new DecoderSettings(modality, bundle, maxBatch, maxWait, stepsOverride, progressInterval, padBatches);
     }
 }

@@ -4,8 +4,10 @@ import dev.nextgpt.contracts.messages.Messages;
 import dev.nextgpt.contracts.messages.OutputStored;
 import dev.nextgpt.contracts.messages.SignalsReady;
 import dev.nextgpt.objectstore.ObjectKeys;
+import dev.nextgpt.runtime.SignalGroup;
 import dev.nextgpt.runtime.decoding.DecodeRequest;
 import dev.nextgpt.runtime.decoding.DecodedMedia;
+import dev.nextgpt.runtime.decoding.DiffusionParams;
 import dev.nextgpt.runtime.decoding.ModalityDecoder;
 import dev.nextgpt.runtime.decoding.ProgressListener;
 import dev.nextgpt.worker.TransientFailure;
@@ -15,16 +17,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The decoder stage: accepted tasks → denoiser batches → media file → object store → the outcome to announce.
  *
- * <p>Per batch of compatible tasks ({@link BatchPlan}) it runs {@link ModalityDecoder#decode} with each task's
- * deadline, a cancellation check per step and progress per step; each completed output is encoded, the cancellation
- * view is asked once more (nothing is stored after a cancel), the file is put at its deterministic key, and progress
- * 1.0 is reported. The caller produces each {@link DecodeOutcome.Stored#message()} and only then commits the records.
+ * <p>An output whose artifact is already stored (an earlier delivery got that far) is announced again from the
+ * store and not decoded: a redelivery never rewrites an artifact nor changes its announcement. The others run per batch
+ * of compatible tasks ({@link BatchPlan}), padded to {@code max-batch} with filler requests when
+ * {@link DecoderSettings#padBatches()} (so each output's bytes are those it has alone), through
+ * {@link ModalityDecoder#decode} with each task's deadline, a cancellation check per step and progress per step; each
+ * completed output is encoded, the cancellation view is asked once more (nothing is stored after a cancel), the file
+ * is put at its deterministic key, and progress 1.0 is reported. The caller produces each
+ * {@link DecodeOutcome.Stored#message()} and only then commits the records.
  *
  * <p>A failing object store is not an outcome: the store's exception propagates (the service turns it into a
  * {@link TransientFailure}), the records stay uncommitted and are delivered again: same key, same bytes.
@@ -34,24 +41,29 @@ public final class DecoderStage {
     public static final double DIFFUSION_SHARE = 0.95;
     /** Reason of the failure when the job's deadline passed during decoding. */
     public static final String DEADLINE_EXCEEDED = "deadline exceeded";
+    /** Guidance of filler requests: not 1, so a padded batch always runs the unconditional half (one shape for all). */
+    static final double FILLER_GUIDANCE = 2.0;
 
     private static final Logger LOG = LoggerFactory.getLogger(DecoderStage.class);
 
     private final ModalityDecoder decoder;
     private final int maxBatch;
+    private final boolean padBatches;
     private final CancellationCheck cancellation;
     private final ArtifactStore store;
     private final DecoderMetrics metrics;
     private final ArtifactEncoder encoder = new ArtifactEncoder();
     private volatile boolean handingBack;
 
-    public DecoderStage(ModalityDecoder decoder, int maxBatch, CancellationCheck cancellation, ArtifactStore store,
+    public DecoderStage(ModalityDecoder decoder, DecoderSettings settings, CancellationCheck cancellation, ArtifactStore store,
             DecoderMetrics metrics) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be ≥ 1, was " + maxBatch);
+        if (decoder.modality() != settings.modality()) {
+            throw new IllegalArgumentException("a " + decoder.modality().wireName() + " decoder for the "
+                    + settings.modality().wireName() + " stage");
         }
         this.decoder = decoder;
-        this.maxBatch = maxBatch;
+        this.maxBatch = settings.maxBatch();
+        this.padBatches = settings.padBatches();
         this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
         this.store = Objects.requireNonNull(store, "store");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -73,13 +85,34 @@ public final class DecoderStage {
     /** Runs the tasks in batches of compatible ones; one outcome per task, in the tasks' order. */
     public List<DecodeOutcome> process(List<DecodeTask> tasks, ProgressSink progress) {
         DecodeOutcome[] outcomes = new DecodeOutcome[tasks.size()];
-        for (List<Integer> batch : BatchPlan.of(tasks, maxBatch)) {
-            List<DecodeOutcome> done = runBatch(batch.stream().map(tasks::get).toList(), progress);
+        List<DecodeTask> toDecode = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            DecodeTask task = tasks.get(i);
+            Optional<ArtifactStore.StoredObject> stored = store.find(task.objectKey());
+            if (stored.isPresent()) {
+                outcomes[i] = alreadyStored(task, stored.get(), progress);
+            } else {
+                toDecode.add(task);
+                positions.add(i);
+            }
+        }
+        for (List<Integer> batch : BatchPlan.of(toDecode, maxBatch)) {
+            List<DecodeOutcome> done = runBatch(batch.stream().map(toDecode::get).toList(), progress);
             for (int k = 0; k < batch.size(); k++) {
-                outcomes[batch.get(k)] = done.get(k);
+                outcomes[positions.get(batch.get(k))] = done.get(k);
             }
         }
         return List.of(outcomes);
+    }
+
+    private DecodeOutcome alreadyStored(DecodeTask task, ArtifactStore.StoredObject stored, ProgressSink progress) {
+        SignalsReady r = task.message();
+        LOG.info("{} is already stored at {} ({} bytes): announcing it again", task.work(), task.objectKey(), stored.size());
+        metrics.alreadyStored();
+        report(progress, task, 1.0);
+        return new DecodeOutcome.Stored(task, new OutputStored(Messages.SCHEMA, r.jobId(), r.tenant(), r.modality(),
+                r.outputIndex(), task.objectKey(), stored.contentType(), stored.size(), stored.sha256()), 0);
     }
 
     private List<DecodeOutcome> runBatch(List<DecodeTask> tasks, ProgressSink progress) {
@@ -96,8 +129,21 @@ public final class DecoderStage {
                     .withDeadline(task.message().deadline())
                     .withCancellation(() -> handingBack || cancellation.isCancelled(jobId)));
         }
-        ProgressListener listener = (request, step, total) ->
-                report(progress, byId.get(request.id()), DIFFUSION_SHARE * step / total);
+        if (padBatches) {
+            DecodeTask first = tasks.get(0);
+            SignalGroup zeros = new SignalGroup(first.signals().modality(), first.signals().tokenIds(),
+                    first.signals().hidden(), new float[first.signals().hiddenStates().length], false);
+            DiffusionParams filler = new DiffusionParams(first.params().steps(), FILLER_GUIDANCE, 0, first.params().scheduler());
+            for (int k = tasks.size(); k < maxBatch; k++) {
+                requests.add(DecodeRequest.of("filler/" + k, zeros, filler));
+            }
+        }
+        ProgressListener listener = (request, step, total) -> {
+            DecodeTask task = byId.get(request.id());
+            if (task != null) {
+                report(progress, task, DIFFUSION_SHARE * step / total);
+            }
+        };
 
         metrics.batch(tasks.size());
         List<DecodedMedia> results;
@@ -109,6 +155,7 @@ public final class DecoderStage {
         }
         requireNotHandingBack();
 
+        results = results.subList(0, tasks.size());   // the fillers' results are dropped
         long steps = results.stream().mapToLong(DecodedMedia::stepsCompleted).sum();
         Duration denoise = results.stream().map(r -> r.timings().denoise()).max(Duration::compareTo).orElse(Duration.ZERO);
         metrics.steps(steps, denoise);

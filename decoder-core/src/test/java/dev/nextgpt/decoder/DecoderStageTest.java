@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.nextgpt.contracts.ClaimCheck;
 import dev.nextgpt.contracts.InMemoryClaimCheck;
 import dev.nextgpt.contracts.Modality;
+import dev.nextgpt.contracts.messages.DiffusionParams;
 import dev.nextgpt.contracts.messages.OutputStored;
 import dev.nextgpt.contracts.messages.SignalsReady;
 import dev.nextgpt.decoder.testing.MediaProbe;
@@ -59,7 +60,12 @@ class DecoderStageTest {
     private record Progress(String jobId, int outputIndex, double fraction) {}
 
     private DecoderStage stage(Modality m) {
-        return new DecoderStage(tier(m).decoder(), 4, cancelled::contains, store, DecoderMetrics.inMemory(m));
+        return stage(m, true);
+    }
+
+    private DecoderStage stage(Modality m, boolean padBatches) {
+        return new DecoderStage(tier(m).decoder(), DecoderSettings.defaults(m, SampleSignals.nanoBundle()).withPadBatches(padBatches),
+                cancelled::contains, store, DecoderMetrics.inMemory(m));
     }
 
     private List<DecodeOutcome> run(DecoderStage stage, List<DecodeTask> tasks, ProgressSink extra) {
@@ -136,46 +142,59 @@ class DecoderStageTest {
         assertEquals(1.0, last);
     }
 
-    @Test
-    void threeCompatibleRequestsRunAsOneBatchAndEachEqualsItsSoloBytes() {
-        DecoderStage stage = stage(Modality.IMAGE);
-        List<DecodeTask> tasks = List.of(task(Modality.IMAGE, "job-a", 6, 1), task(Modality.IMAGE, "job-b", 6, 2),
-                task(Modality.IMAGE, "job-c", 6, 3));
-        List<DecodeOutcome> together = run(stage, tasks);
+    @ParameterizedTest
+    @EnumSource(Modality.class)
+    void threeCompatibleRequestsRunAsOneBatchAndEachEqualsItsSoloBytes(Modality m) {
+        DecoderStage stage = stage(m);
+        List<DecodeOutcome> together = run(stage, List.of(similar(m, "job-a", 1), similar(m, "job-b", 2), similar(m, "job-c", 3)));
         assertEquals(1, stage.metrics().batches());
         assertEquals(3.0, stage.metrics().batchedRequests());
-
-        List<byte[]> batched = new ArrayList<>();
-        for (DecodeOutcome o : together) {
-            batched.add(store.objects().get(stored(o).objectKey()).bytes());
-        }
-        for (int i = 0; i < tasks.size(); i++) {
-            OutputStored solo = stored(run(stage, List.of(tasks.get(i))).get(0));
-            assertEquals(stored(together.get(i)), solo, "same announcement alone as in the batch");
-            assertArrayEquals(batched.get(i), store.objects().get(solo.objectKey()).bytes());
+        for (int i = 0; i < together.size(); i++) {
+            OutputStored batched = stored(together.get(i));
+            OutputStored solo = stored(run(stage, List.of(similar(m, "solo-" + i, i + 1))).get(0));
+            assertArrayEquals(store.objects().get(batched.objectKey()).bytes(), store.objects().get(solo.objectKey()).bytes(),
+                    "output " + i + " of the batch has the bytes it has alone");
+            assertEquals(batched.sha256(), solo.sha256());
         }
         assertEquals(4, stage.metrics().batches());
     }
 
+    /** Requests that differ by job only when {@code variant} is the same: same signals, same params, same seed. */
+    private static DecodeTask similar(Modality m, String job, int variant) {
+        return task(m, SampleSignals.signals(job, m, 0, SampleSignals.steps(6, variant), null, SampleSignals.tensors(m, variant)));
+    }
+
     @Test
-    void aRedeliveredRequestWritesTheSameBytesToTheSameKey() {
+    void aRedeliveredRequestWhoseArtifactIsStoredIsAnnouncedAgainWithoutDecodingOrRewriting() {
         DecoderStage stage = stage(Modality.AUDIO);
         SignalsReady message = SampleSignals.signals("job-r", Modality.AUDIO, 0, null, null);   // no seed: derived
         OutputStored first = stored(run(stage, List.of(task(Modality.AUDIO, message))).get(0));
-        byte[] bytes = store.objects().get(first.objectKey()).bytes();
-        OutputStored again = stored(run(stage, List.of(task(Modality.AUDIO, message))).get(0));
-        assertEquals(first, again);
-        assertEquals(1, store.objects().size());
-        assertEquals(List.of(first.objectKey(), first.objectKey()), store.puts());
+        progress.clear();
+        DecodeOutcome again = run(stage, List.of(task(Modality.AUDIO, message))).get(0);
+        assertEquals(first, stored(again), "the same announcement");
+        assertEquals(0, ((DecodeOutcome.Stored) again).stepsCompleted(), "not decoded again");
+        assertEquals(List.of(first.objectKey()), store.puts(), "not rewritten");
+        assertEquals(1.0, stage.metrics().alreadyStoredCount());
+        assertEquals(List.of(new Progress("job-r", 0, 1.0)), progress);
+    }
+
+    @Test
+    void theSameRequestDecodedAgainHasTheSameBytes() {
+        SignalsReady message = SampleSignals.signals("job-s", Modality.VIDEO, 0,
+                new DiffusionParams(4, null, null, null), null);   // seed derived from the work
+        OutputStored first = stored(run(stage(Modality.VIDEO), List.of(task(Modality.VIDEO, message))).get(0));
+        byte[] bytes = store.objects().remove(first.objectKey()).bytes();
+        OutputStored second = stored(run(stage(Modality.VIDEO), List.of(task(Modality.VIDEO, message))).get(0));
+        assertEquals(first, second);
         assertArrayEquals(bytes, store.objects().get(first.objectKey()).bytes());
     }
 
     @Test
     void aCancelDuringDiffusionStopsWithinAStepAndStoresNothingWhileTheBatchGoesOn() {
         DecoderStage stage = stage(Modality.VIDEO);
-        List<DecodeOutcome> outcomes = run(stage, List.of(task(Modality.VIDEO, "job-x", 50, 1),
-                task(Modality.VIDEO, "job-y", 50, 2)), (task, fraction) -> {
-                    if (task.jobId().equals("job-x") && fraction >= DecoderStage.DIFFUSION_SHARE * 3 / 50) {
+        List<DecodeOutcome> outcomes = run(stage, List.of(task(Modality.VIDEO, "job-x", 12, 1),
+                task(Modality.VIDEO, "job-y", 12, 2)), (task, fraction) -> {
+                    if (task.jobId().equals("job-x") && fraction >= DecoderStage.DIFFUSION_SHARE * 3 / 12) {
                         cancelled.add("job-x");
                     }
                 });
@@ -230,7 +249,8 @@ class DecoderStageTest {
             }
         };
         try (DecoderTier slow = DecoderTier.load(SampleSignals.nanoBundle(), Modality.IMAGE, ticking)) {
-            DecoderStage stage = new DecoderStage(slow.decoder(), 4, cancelled::contains, store, DecoderMetrics.inMemory(Modality.IMAGE));
+            DecoderStage stage = new DecoderStage(slow.decoder(), DecoderSettings.defaults(Modality.IMAGE, SampleSignals.nanoBundle()),
+                    cancelled::contains, store, DecoderMetrics.inMemory(Modality.IMAGE));
             SignalsReady message = SampleSignals.signals("job-t", Modality.IMAGE, 0, SampleSignals.steps(50, 1),
                     start.plusMillis(105));
             DecodeOutcome outcome = run(stage, List.of(task(Modality.IMAGE, message))).get(0);

@@ -27,6 +27,15 @@ public interface DecoderConfig {
     @WithName("default-steps")
     OptionalInt defaultSteps();
 
+    /**
+     * Fill every denoiser batch up to {@code max-batch} with filler requests, so that an output's bytes never depend on
+     * which requests shared its batch (libtorch rounds differently per batch size, enough to flip a pixel or a PCM16
+     * sample). Costs compute when batches are small; {@code false} decodes lone requests alone.
+     */
+    @WithName("pad-batches")
+    @WithDefault("true")
+    boolean padBatches();
+
     /** Least time between two progress events of one output (the first step and 1.0 always go out). */
     @WithName("progress-interval")
     @WithDefault("250ms")

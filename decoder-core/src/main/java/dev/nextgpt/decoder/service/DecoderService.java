@@ -10,6 +10,7 @@ import dev.nextgpt.decoder.DecoderMetrics;
 import dev.nextgpt.decoder.DecoderSettings;
 import dev.nextgpt.decoder.DecoderStage;
 import dev.nextgpt.decoder.DecoderTier;
+import dev.nextgpt.decoder.ObjectStoreArtifacts;
 import dev.nextgpt.decoder.SignalsIntake;
 import dev.nextgpt.decoder.SignalsParser;
 import dev.nextgpt.objectstore.ObjectStore;
@@ -55,7 +56,7 @@ public final class DecoderService implements AutoCloseable {
     private DecoderService(Modality modality, DecoderConfig config, MeterRegistry registry, Clock clock) {
         this.modality = modality;
         this.settings = new DecoderSettings(modality, BundleLocation.resolve(config.bundle()), config.maxBatch(),
-                config.maxWait(), config.defaultSteps(), config.progressInterval());
+                config.maxWait(), config.defaultSteps(), config.progressInterval(), config.padBatches());
         this.shutdownTimeout = config.shutdownTimeout();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -70,7 +71,7 @@ public final class DecoderService implements AutoCloseable {
             String bootstrap = config.kafka().bootstrapServers();
             this.cancellation = CancellationView.start(bootstrap, Map.of());
             opened.add(cancellation);
-            this.stage = new DecoderStage(tier.decoder(), settings.maxBatch(), cancellation::isCancelled, store::put,
+            this.stage = new DecoderStage(tier.decoder(), settings, cancellation::isCancelled, new ObjectStoreArtifacts(store),
                     new DecoderMetrics(registry, modality));
             SignalsIntake intake = new SignalsIntake(tier.manifest(), settings);
             StageWorkerConfig workerConfig = StageWorkerConfig.builder(bootstrap, ConsumerGroup.decoder(modality),
@@ -108,9 +109,9 @@ public final class DecoderService implements AutoCloseable {
     public static DecoderService start(Modality modality, DecoderConfig config, MeterRegistry registry) {
         DecoderService service = new DecoderService(modality, config, registry, Clock.systemUTC());
         service.worker.start();
-        LOG.info("{} decoder started: bundle {}, batches of up to {} within {} ms, {}", modality.wireName(),
-                service.settings.bundle(), service.settings.maxBatch(), service.settings.maxWait().toMillis(),
-                service.store.config());
+        LOG.info("{} decoder started: bundle {}, batches of up to {}{} within {} ms, {}", modality.wireName(),
+                service.settings.bundle(), service.settings.maxBatch(), service.settings.padBatches() ? " (padded)" : "",
+                service.settings.maxWait().toMillis(), service.store.config());
         return service;
     }
 

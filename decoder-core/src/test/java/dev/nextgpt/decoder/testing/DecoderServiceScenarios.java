@@ -180,15 +180,17 @@ public abstract class DecoderServiceScenarios {
     }
 
     @Test
-    void aRedeliveredSignalsReadyWritesTheSameBytesToTheSameKeyOnce() {
+    void aRedeliveredSignalsReadyLeavesOneObjectWithTheSameBytesAndIsAnnouncedTheSameWay() {
         String job = newJob("again");
         SignalsReady request = signals(job, 0, null, null);       // no seed: derived from (job, stage, index)
         send(request, null);
         OutputStored first = outputStored(job);
         byte[] bytes = store.get(first.objectKey());
+        double before = service().stage().metrics().alreadyStoredCount();
         send(request, null);
         List<ConsumerRecord<String, byte[]>> both = collector.awaitCount(Topics.JOBS_OUTPUTS, job, 2, WAIT);
         assertEquals(first, Messages.decode(both.get(1).value(), OutputStored.class), "the same announcement");
+        assertEquals(before + 1, service().stage().metrics().alreadyStoredCount(), "found in the store, not decoded again");
         assertArrayEquals(bytes, store.get(first.objectKey()));
         assertEquals(1, store.list(ObjectKeys.jobPrefix(SampleSignals.TENANT, job)).size(), "one object");
     }

@@ -1,8 +1,10 @@
 package dev.nextgpt.decoder.testing;
 
+import dev.nextgpt.contracts.ClaimCheck;
 import dev.nextgpt.decoder.ArtifactStore;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -18,6 +20,12 @@ public final class MemoryArtifactStore implements ArtifactStore {
     public void put(String key, byte[] bytes, String contentType) {
         objects.put(key, new Stored(bytes.clone(), contentType));
         puts.add(key);
+    }
+
+    @Override
+    public Optional<StoredObject> find(String key) {
+        return Optional.ofNullable(objects.get(key))
+                .map(o -> new StoredObject(o.bytes().length, ClaimCheck.sha256Hex(o.bytes()), o.contentType()));
     }
 
     public Map<String, Stored> objects() {
