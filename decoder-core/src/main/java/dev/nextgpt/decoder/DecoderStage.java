@@ -241,7 +241,8 @@ public final class DecoderStage {
         } else if (o instanceof DecodeOutcome.Failed f) {
             what = "failed: " + f.reason();
         } else {
-            what = "cancelled";
+            what = "cancelled after " + ((DecodeOutcome.Cancelled) o).stepsCompleted() + " of " + o.task().params().steps()
+                    + " steps";
         }
         return o.task().work() + " " + what;
     }

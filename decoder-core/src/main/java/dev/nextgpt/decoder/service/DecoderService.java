@@ -188,8 +188,9 @@ public final class DecoderService implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!worker.stop(shutdownTimeout)) {
-            LOG.warn("the batch in progress did not finish within {} s: handing it back", shutdownTimeout.toSeconds());
+        // at least 1 ms: a zero join would wait for ever
+        if (!worker.stop(shutdownTimeout.isZero() ? Duration.ofMillis(1) : shutdownTimeout)) {
+            LOG.warn("the batch in progress did not finish within {} ms: handing it back", shutdownTimeout.toMillis());
             stage.handBack();
             worker.abort();
             worker.stop(Duration.ofSeconds(10));
