@@ -4,7 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Where the model bundle is: the configured path, else {@code NEXTGPT_BUNDLE}, else {@code models/nano} of the checkout. */
+/**
+ * Where the model bundle is: the configured path ({@code nextgpt.decoder.bundle}, else the platform's
+ * {@code nextgpt.bundle.path}), else environment {@code NEXTGPT_BUNDLE}, else {@code models/nano} of the checkout.
+ */
 public final class BundleLocation {
     /** Environment variable naming the bundle folder. */
     public static final String ENV = "NEXTGPT_BUNDLE";
@@ -27,7 +30,7 @@ public final class BundleLocation {
                 return nano;
             }
         }
-        throw new IllegalStateException("no model bundle configured (nextgpt.decoder.bundle or " + ENV
+        throw new IllegalStateException("no model bundle configured (nextgpt.decoder.bundle, nextgpt.bundle.path or " + ENV
                 + ") and no models/nano above " + workingDir);
     }
 }

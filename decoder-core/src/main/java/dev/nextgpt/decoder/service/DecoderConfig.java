@@ -41,7 +41,11 @@ public interface DecoderConfig {
     @WithDefault("250ms")
     Duration progressInterval();
 
-    /** The model bundle folder; default: environment {@code NEXTGPT_BUNDLE}, else {@code models/nano} of the checkout. */
+    /**
+     * The model bundle folder; default: the platform's {@code nextgpt.bundle.path} (environment
+     * {@code NEXTGPT_BUNDLE_PATH}), else environment {@code NEXTGPT_BUNDLE}, else {@code models/nano} of the checkout.
+     */
+    @WithDefault("${nextgpt.bundle.path:}")
     Optional<String> bundle();
 
     /** How long shutdown waits for the batch in progress before handing it back (uncommitted) to the group. */
