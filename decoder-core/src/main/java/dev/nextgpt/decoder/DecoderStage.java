@@ -150,6 +150,7 @@ public final class DecoderStage {
         try {
             results = decoder.decode(requests, listener);
         } catch (RuntimeException e) {
+            requireNotHandingBack();   // an error while stopping is not the jobs' failure
             LOG.error("decoding batch {} failed", tasks, e);
             return tasks.stream().map(t -> fail(t, "decoder error: " + e.getMessage(), "decoder_error", start)).toList();
         }
