@@ -147,7 +147,7 @@ public final class StageWorker<T extends Message> implements AutoCloseable {
             return true;
         }
         try {
-            thread.join(timeout.toMillis());
+            thread.join(Math.max(1, timeout.toMillis())); // join(0) would wait forever
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -465,7 +465,8 @@ public final class StageWorker<T extends Message> implements AutoCloseable {
     private List<Outcome> runBatch(List<Delivery<T>> items) throws InterruptedException {
         try {
             List<Outcome> out = handler.handle(List.copyOf(items), context);
-            if (out == null || out.size() != items.size() || out.contains(null)) {
+            if (out == null || out.size() != items.size() || out.stream().anyMatch(java.util.Objects::isNull)) {
+                // (List.of(...).contains(null) throws, so the check must not use contains)
                 throw new IllegalStateException("the handler returned " + (out == null ? "null" : out.size()
                         + " outcomes") + " for " + items.size() + " items");
             }

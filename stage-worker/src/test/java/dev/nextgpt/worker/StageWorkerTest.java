@@ -347,4 +347,27 @@ class StageWorkerTest {
         assertTrue(registry.getMeters().stream().anyMatch(m -> m.getId().getName().startsWith("kafka.consumer")),
                 "Kafka client metrics are bound");
     }
+
+    @Test
+    void anImmutableOutcomeListIsAcceptedAndStopWithZeroTimeoutReturns(KafkaBroker broker, TestInfo info) throws Exception {
+        TestKafka kafka = kafka(broker, info);
+        kafka.send(kafka.requested, TestKafka.job("immutable-1"));
+        CancellationView view = closing(kafka.view());
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        StageWorker<JobRequested> worker = new StageWorker<>(kafka.config(1, Duration.ofMillis(50)).build(),
+                RecordParser.jobRequested(), (batch, ctx) -> {
+                    done.add(batch.get(0).jobId());
+                    return List.of(Outcome.DONE); // List.of(..).contains(null) throws: the worker must not ask it
+                }, view, StageMetrics.NONE).start();
+        closing(worker);
+        await(done, 1);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (kafka.committed() < 1 && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, kafka.committed(), "the item was done, not failed, so its offset is committed");
+        long t = System.nanoTime();
+        worker.stop(Duration.ZERO);
+        assertTrue(System.nanoTime() - t < TimeUnit.SECONDS.toNanos(5), "stop(ZERO) must not wait forever");
+    }
 }
