@@ -67,10 +67,31 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response notAllowed(NotAllowedException e, HttpServerRequest request) {
         Set<String> allowed = new TreeSet<>(e.getResponse().getAllowedMethods());
+        allowed.addAll(allowedMethods(request.path()));
         allowed.remove("OPTIONS");
         Response r = response(405, "method_not_allowed", request.method().name() + " is not allowed on "
                 + request.path() + (allowed.isEmpty() ? "" : " (allowed: " + String.join(", ", allowed) + ")"));
-        return Response.fromResponse(r).allow(e.getResponse().getAllowedMethods()).build();
+        return Response.fromResponse(r).allow(allowed).build();
+    }
+
+    /** The methods of the API's routes (RESTEasy does not say which methods a path has). */
+    static Set<String> allowedMethods(String path) {
+        if (path.matches("/v1/jobs/?")) {
+            return Set.of("GET", "POST");
+        }
+        if (path.matches("/v1/jobs/[^/]+/events/?")) {
+            return Set.of("GET");
+        }
+        if (path.matches("/v1/jobs/[^/]+/?")) {
+            return Set.of("GET", "DELETE");
+        }
+        if (path.matches("/v1/files/?")) {
+            return Set.of("POST");
+        }
+        if (path.matches("/v1/files/[^/]+/?")) {
+            return Set.of("GET");
+        }
+        return Set.of();
     }
 
     @ServerExceptionMapper

@@ -202,7 +202,7 @@ public final class JobRequestReader {
         int sources = (node.hasNonNull("file_id") ? 1 : 0) + (node.hasNonNull("data") ? 1 : 0)
                 + (node.hasNonNull("part") ? 1 : 0);
         if (sources != 1) {
-            throw ApiException.invalid(path, "a " + type + " part needs exactly one of file_id (from POST /v1/files), "
+            throw ApiException.invalid(path, (type.equals("video") ? "a " : "an ") + type + " part needs exactly one of file_id (from POST /v1/files), "
                     + "data (base64) or part (a multipart field name); it has " + sources);
         }
         if (node.hasNonNull("file_id")) {
