@@ -33,7 +33,8 @@ import org.jboss.logging.Logger;
  * Every job the gateway knows, built only from the records of the job topics (and the gateway's own records, applied
  * as soon as Kafka acknowledged them so a client reads its own writes). Each record is applied once per (job, stage,
  * output index, sequence); the terminal rules of {@code docs/services.md} decide the status, and nothing changes a
- * terminal job but webhook attempts. Two stores fed the same records hold equal {@link JobSnapshot}s.
+ * terminal status. Two stores fed the same records, in any order, hold equal {@link JobSnapshot}s (except for an
+ * artifact racing a cancel: the replay orders those by timestamp).
  */
 public final class JobStore {
     private static final Logger LOG = Logger.getLogger(JobStore.class);
@@ -148,33 +149,37 @@ public final class JobStore {
         return Outcome.APPLIED;
     }
 
+    // Text, progress and artifacts that arrive after the terminal state are still recorded (without a stream event),
+    // so the state does not depend on the order in which records of different topics arrive; only the status is
+    // final. Artifacts after a cancel are the exception: a cancelled job has no outputs from after the cancel.
+
     private static Outcome delta(JobState s, TextDelta m, Instant at) {
-        if (s.status.terminal()) {
-            return Outcome.IGNORED;
-        }
         if (!s.seen.add("generate:0:" + m.sequence())) {
             return Outcome.DUPLICATE;
         }
+        boolean late = s.status.terminal();
         s.start(at);
         s.deltas.put(m.sequence(), m.text());
         s.touch(at);
-        s.emit(JobUpdate.Kind.TEXT_DELTA, new JobUpdate.TextPiece(m.sequence(), m.text()));
+        if (!late) {
+            s.emit(JobUpdate.Kind.TEXT_DELTA, new JobUpdate.TextPiece(m.sequence(), m.text()));
+        }
         return Outcome.APPLIED;
     }
 
     private static Outcome finalText(JobState s, JobText m, Instant at) {
-        if (s.status.terminal()) {
-            return Outcome.IGNORED;
-        }
         if (!s.seen.add("generate:0:final")) {
             return Outcome.DUPLICATE;
         }
+        boolean late = s.status.terminal();
         s.start(at);
         s.finalText = m;
         s.touch(at);
-        s.emit(JobUpdate.Kind.TEXT, new JobUpdate.FinalText(m.text(), m.finishReason().wireName(), m.outputs()));
-        if (s.complete()) {
-            s.finish(JobStatus.SUCCEEDED, at);
+        if (!late) {
+            s.emit(JobUpdate.Kind.TEXT, new JobUpdate.FinalText(m.text(), m.finishReason().wireName(), m.outputs()));
+            if (s.complete()) {
+                s.finish(JobStatus.SUCCEEDED, at);
+            }
         }
         return Outcome.APPLIED;
     }
@@ -185,20 +190,23 @@ public final class JobStore {
                     m.modality().wireName(), m.outputIndex(), m.objectKey());
             return Outcome.REJECTED;
         }
-        if (s.status.terminal()) {
+        if (s.status == JobStatus.CANCELLED) {
             return Outcome.IGNORED;
         }
         if (!s.seen.add(m.idempotencyKey().toString())) {
             return Outcome.DUPLICATE;
         }
+        boolean late = s.status.terminal();
         s.start(at);
         Artifact artifact = new Artifact(m.modality(), m.outputIndex(), m.objectKey(), m.contentType(), m.size(),
                 m.sha256(), at);
         s.artifacts.put(JobState.outputKey(m.modality(), m.outputIndex()), artifact);
         s.touch(at);
-        s.emit(JobUpdate.Kind.ARTIFACT, artifact);
-        if (s.complete()) {
-            s.finish(JobStatus.SUCCEEDED, at);
+        if (!late) {
+            s.emit(JobUpdate.Kind.ARTIFACT, artifact);
+            if (s.complete()) {
+                s.finish(JobStatus.SUCCEEDED, at);
+            }
         }
         return Outcome.APPLIED;
     }
@@ -216,19 +224,19 @@ public final class JobStore {
                 return Outcome.APPLIED;
             }
             case PROGRESS -> {
-                if (s.status.terminal()) {
-                    return Outcome.IGNORED;
-                }
                 if (!s.seen.add(stage + ":progress:" + m.progress())) {
                     return Outcome.DUPLICATE;
                 }
+                boolean late = s.status.terminal();
                 s.start(m.at());
                 StageProgress previous = s.stages.get(stage);
                 if (previous == null || m.progress() > previous.progress()) {
                     StageProgress progress = new StageProgress(m.stage(), m.outputIndex(), m.progress(), m.at());
                     s.stages.put(stage, progress);
                     s.touch(m.at());
-                    s.emit(JobUpdate.Kind.PROGRESS, progress);
+                    if (!late) {
+                        s.emit(JobUpdate.Kind.PROGRESS, progress);
+                    }
                 }
                 return Outcome.APPLIED;
             }

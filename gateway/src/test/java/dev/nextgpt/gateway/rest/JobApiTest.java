@@ -226,7 +226,7 @@ class JobApiTest {
 
     @Test
     @Order(4)
-    void aFailedEventFailsTheJobWithItsStageAndReasonAndLaterRecordsChangeNothing() throws Exception {
+    void aFailedEventFailsTheJobWithItsStageAndReasonAndLaterRecordsNeverChangeTheStatus() throws Exception {
         String id = submit(KEY_A, textJob("make a video"));
         workers.delta(id, TENANT_A, 0, "Sure");
         workers.failed(id, TENANT_A, Stage.DECODE_VIDEO, "deadline exceeded");
@@ -235,7 +235,8 @@ class JobApiTest {
         workers.text(id, TENANT_A, "Sure.");
         workers.delta(id, TENANT_A, 1, " thing");
         Thread.sleep(800);
-        job(KEY_A, id).then().body("status", is("failed")).body("text", is("Sure"));
+        job(KEY_A, id).then().body("status", is("failed")).body("error.stage", is("decode-video"))
+                .body("text", is("Sure."));
     }
 
     @Test
