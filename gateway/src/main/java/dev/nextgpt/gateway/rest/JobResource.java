@@ -1,7 +1,9 @@
 package dev.nextgpt.gateway.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nextgpt.contracts.Identifiers;
 import dev.nextgpt.gateway.ApiException;
 import dev.nextgpt.gateway.JobSnapshot;
@@ -98,6 +100,8 @@ public class JobResource {
     GatewayLifecycle lifecycle;
     @Inject
     GatewayMetrics metrics;
+    @Inject
+    ObjectMapper json;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -240,8 +244,14 @@ public class JobResource {
     private OutboundSseEvent render(Object item, Sse sse, String tenant, String id) {
         if (item instanceof JobUpdate update) {
             JobSnapshot job = store.get(tenant, id).orElseThrow();
+            String data;
+            try {
+                data = json.writeValueAsString(mapper.eventData(update, job));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
             return sse.newEventBuilder().name(update.kind().eventName()).id(String.valueOf(update.sequence()))
-                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(mapper.eventData(update, job)).build();
+                    .data(data).build();
         }
         return sse.newEventBuilder().comment("keep-alive").build();
     }
