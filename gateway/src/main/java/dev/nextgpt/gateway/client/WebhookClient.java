@@ -1,6 +1,8 @@
 package dev.nextgpt.gateway.client;
 
+import dev.nextgpt.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,11 +29,16 @@ public class WebhookClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private final HttpClient http;
+
+    @Inject
+    public WebhookClient(GatewayConfig config) {
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(config.webhooks().timeout())
+                .build();
+    }
 
     /** Posts {@code body} with {@code headers}; completes (never exceptionally) with the outcome. */
     public CompletableFuture<Result> post(URI url, byte[] body, Map<String, String> headers, Duration timeout) {
