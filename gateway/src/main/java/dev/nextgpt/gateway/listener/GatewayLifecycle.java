@@ -1,9 +1,11 @@
 package dev.nextgpt.gateway.listener;
 
+import dev.nextgpt.contracts.ConsumerGroup;
 import dev.nextgpt.contracts.Identifiers;
 import dev.nextgpt.contracts.Topics;
 import dev.nextgpt.contracts.messages.Messages;
 import dev.nextgpt.contracts.messages.Turn;
+import dev.nextgpt.gateway.client.JobTopics;
 import dev.nextgpt.gateway.config.GatewayConfig;
 import dev.nextgpt.gateway.service.GatewayMetrics;
 import dev.nextgpt.gateway.service.JobStore;
@@ -15,13 +17,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Starts what runs beside the HTTP API: the job-state reader, the webhook ownership membership, and the webhook
- * dispatcher once the state has caught up. Refuses configurations the contracts cannot carry.
+ * Starts what runs beside the HTTP API: the job-state reader (and its dead letters), the webhook ownership
+ * membership, and the webhook dispatcher once the state has caught up. Refuses configurations the contracts cannot
+ * carry.
  */
 @ApplicationScoped
 public class GatewayLifecycle {
@@ -37,6 +41,8 @@ public class GatewayLifecycle {
     WebhookDispatcher dispatcher;
     @Inject
     ObjectStore objectStore;
+    @Inject
+    JobTopics topics;
     @Inject
     GatewayConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -55,6 +61,7 @@ public class GatewayLifecycle {
         ownership = new WebhookOwnership(bootstrapServers, dispatcher::partitionsGained).start();
         reader = new JobTopicsReader(bootstrapServers, store, metrics::record)
                 .onCaughtUp(() -> dispatcher.start(ownership::owns, this::partitionOf))
+                .onInvalid(this::deadLetter)
                 .start();
     }
 
@@ -64,6 +71,22 @@ public class GatewayLifecycle {
         }
         if (reader != null) {
             reader.close();
+        }
+    }
+
+    /**
+     * Dead-letters an invalid record of a topic the gateway consumes ({@code ConsumerGroup.GATEWAY}), from the one
+     * replica that owns the partition of the same number in the webhook group, so it is dead-lettered once.
+     */
+    private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException error) {
+        if (!ConsumerGroup.GATEWAY.consumes().contains(record.topic())) {
+            return;   // the gateway's own topics (requested, control): logged and counted only
+        }
+        int partitions = reader.partitions(Topics.JOBS_REQUESTED);
+        if (partitions > 0 && ownership.owns(record.partition() % partitions)) {
+            topics.deadLetter(record, Topics.deadLetter(record.topic(), ConsumerGroup.GATEWAY),
+                    ConsumerGroup.GATEWAY.groupId(), error);
+            metrics.record(record.topic(), "dead_lettered");
         }
     }
 

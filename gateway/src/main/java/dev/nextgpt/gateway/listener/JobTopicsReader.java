@@ -43,7 +43,8 @@ import org.jboss.logging.Logger;
  * <p>Until the end offsets seen at start are reached, records are buffered and then applied in timestamp order
  * across topics (each partition's own order kept), so the state does not depend on which partition a poll happened
  * to return first; afterwards each record is applied as it comes. A record that breaks the contract is logged,
- * counted and skipped (every replica reads it, so none dead-letters it).
+ * counted and skipped; records read live (after the catch-up) also go to {@link #onInvalid} — the gateway
+ * dead-letters them from one replica (a replay at start would only repeat what was dead-lettered when it was live).
  */
 public final class JobTopicsReader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JobTopicsReader.class);
@@ -63,6 +64,7 @@ public final class JobTopicsReader implements AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile String problem = "starting";
     private volatile Runnable onCaughtUp = () -> { };
+    private volatile BiConsumer<ConsumerRecord<String, byte[]>, RuntimeException> onInvalid = (r, e) -> { };
 
     /**
      * @param outcomes told (topic, outcome) for every record: {@code applied}, {@code duplicate}, {@code ignored},
@@ -84,6 +86,12 @@ public final class JobTopicsReader implements AutoCloseable {
     /** Runs {@code action} once, on the reader's thread, when the state has caught up. */
     public JobTopicsReader onCaughtUp(Runnable action) {
         this.onCaughtUp = action;
+        return this;
+    }
+
+    /** Told (on the reader's thread) each invalid record read after the catch-up, with why it is invalid. */
+    public JobTopicsReader onInvalid(BiConsumer<ConsumerRecord<String, byte[]>, RuntimeException> action) {
+        this.onInvalid = action;
         return this;
     }
 
@@ -260,6 +268,13 @@ public final class JobTopicsReader implements AutoCloseable {
             outcomes.accept(r.topic(), "invalid");
             LOG.warnf("%s-%d@%d: skipped, not a valid record: %s", r.topic(), r.partition(), r.offset(),
                     e.getMessage());
+            if (caughtUp()) {
+                try {
+                    onInvalid.accept(r, e);
+                } catch (RuntimeException x) {
+                    LOG.warnf("%s-%d@%d: dead-lettering failed: %s", r.topic(), r.partition(), r.offset(), x);
+                }
+            }
             return;
         }
         try {

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nextgpt.contracts.ClaimCheck;
+import dev.nextgpt.contracts.ConsumerGroup;
 import dev.nextgpt.contracts.Headers;
 import dev.nextgpt.contracts.Modality;
 import dev.nextgpt.contracts.Stage;
@@ -62,6 +63,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -367,6 +369,29 @@ class JobApiTest {
 
     @Test
     @Order(10)
+    void aRecordTheGatewayCannotReadIsDeadLetteredAndTheNextOneStillApplies() {
+        String id = submit(KEY_A, textJob("poison follows"));
+        ProducerRecord<String, byte[]> poison = new ProducerRecord<>(Topics.JOBS_EVENTS, id,
+                "{\"type\":\"job.event\",\"schema\":1,\"kind\":\"explode\"}".getBytes(StandardCharsets.UTF_8));
+        poison.headers().add(Headers.JOB_ID, id.getBytes(StandardCharsets.UTF_8));
+        workers.sendRaw(poison);
+        workers.progress(id, TENANT_A, Stage.ENCODE, null, 0.5);
+        awaitStatus(KEY_A, id, "running").then().body("stages[0].progress", is(0.5f));
+        String dlq = Topics.deadLetter(Topics.JOBS_EVENTS, ConsumerGroup.GATEWAY);
+        assertEquals("nextgpt.jobs.events.dlq.gateway", dlq);
+        List<ConsumerRecord<String, byte[]>> dead = workers.records(dlq, id, x -> true);
+        assertEquals(1, dead.size(), "dead-lettered once, by the replica owning the partition");
+        ConsumerRecord<String, byte[]> d = dead.get(0);
+        assertArrayEquals(poison.value(), d.value());
+        assertEquals(Topics.JOBS_EVENTS, header(d, Headers.DLQ_SOURCE_TOPIC));
+        assertEquals("nextgpt-gateway", header(d, Headers.DLQ_GROUP));
+        assertEquals("dev.nextgpt.contracts.ContractViolation", header(d, Headers.DLQ_ERROR_CLASS));
+        assertTrue(header(d, Headers.DLQ_ERROR_MESSAGE).contains("explode"), header(d, Headers.DLQ_ERROR_MESSAGE));
+        assertEquals(id, header(d, Headers.JOB_ID), "the source headers are kept");
+    }
+
+    @Test
+    @Order(11)
     void healthMetricsOpenApiAndSwaggerUiAnswer() {
         given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"))
                 .body("checks.name", hasItems("job-state", "kafka", "object-store"));
@@ -382,7 +407,7 @@ class JobApiTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void aFreshReaderOfTheSameTopicsBuildsTheSameStateAsTheLiveOne() throws Exception {
         JobStore fresh = new JobStore();
         try (JobTopicsReader reader = new JobTopicsReader(workers.bootstrap(), fresh, (t, o) -> { }).start()) {
