@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Properties;
@@ -279,7 +280,7 @@ public final class JobTopicsReader implements AutoCloseable {
         }
         try {
             JobStore.Outcome outcome = store.apply(message, Instant.ofEpochMilli(r.timestamp()));
-            outcomes.accept(r.topic(), outcome.name().toLowerCase(java.util.Locale.ROOT));
+            outcomes.accept(r.topic(), outcome.name().toLowerCase(Locale.ROOT));
         } catch (RuntimeException e) {
             outcomes.accept(r.topic(), "invalid");
             LOG.errorf(e, "%s-%d@%d: applying the record failed", r.topic(), r.partition(), r.offset());

@@ -37,6 +37,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -382,7 +383,7 @@ public class JobResource {
 
                 @Override
                 public InputStream open() {
-                    return new java.io.ByteArrayInputStream(bytes);
+                    return new ByteArrayInputStream(bytes);
                 }
             };
         }

@@ -3,7 +3,6 @@ package dev.nextgpt.gateway.rest;
 import static dev.nextgpt.gateway.Api.KEY_A;
 import static dev.nextgpt.gateway.Api.KEY_B;
 import static dev.nextgpt.gateway.Api.TENANT_A;
-import static dev.nextgpt.gateway.Api.TENANT_B;
 import static dev.nextgpt.gateway.Api.awaitStatus;
 import static dev.nextgpt.gateway.Api.job;
 import static dev.nextgpt.gateway.Api.submit;

@@ -3,6 +3,8 @@ package dev.nextgpt.gateway.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.nextgpt.gateway.config.GatewayConfig;
+import io.smallrye.config.WithDefault;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -89,7 +91,7 @@ class WebhookTargetsTest {
         assertEquals(true, properties.contains("%prod.nextgpt.gateway.webhooks.allow-loopback=false"));
         assertEquals(true, properties.contains("%dev.nextgpt.gateway.webhooks.allow-loopback=true"));
         assertEquals(true, properties.contains("%test.nextgpt.gateway.webhooks.allow-loopback=true"));
-        assertEquals("false", dev.nextgpt.gateway.config.GatewayConfig.Webhooks.class.getMethod("allowLoopback")
-                .getAnnotation(io.smallrye.config.WithDefault.class).value());
+        assertEquals("false", GatewayConfig.Webhooks.class.getMethod("allowLoopback")
+                .getAnnotation(WithDefault.class).value());
     }
 }
