@@ -11,6 +11,12 @@ public enum ConsumerGroup {
   VIDEO_DECODER("video-decoder-service", List.of(Topics.SIGNALS_VIDEO)),
   AUDIO_DECODER("audio-decoder-service", List.of(Topics.SIGNALS_AUDIO));
 
+  /**
+   * The group in which gateway replicas share the partitions of {@link Topics#JOBS_REQUESTED} only to decide who
+   * sends a job's webhooks: the replica assigned the job's partition (records are not processed through it).
+   */
+  public static final String GATEWAY_WEBHOOK_OWNERS = "nextgpt-gateway-webhooks";
+
   private final String serviceName;
   private final List<String> consumes;
 

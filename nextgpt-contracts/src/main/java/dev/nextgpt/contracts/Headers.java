@@ -27,6 +27,17 @@ public final class Headers {
   /** Set when a payload was moved to the object store: the claim-check key (see {@link ClaimCheck}). */
   public static final String CLAIM_CHECK = "nextgpt-claim-check";
 
+  /** Dead letters: the class of the error that made the consumer give up on the record. */
+  public static final String DLQ_ERROR_CLASS = "nextgpt-dlq-error-class";
+  /** Dead letters: the error's message (cut to {@link #MAX_VALUE_BYTES}). */
+  public static final String DLQ_ERROR_MESSAGE = "nextgpt-dlq-error-message";
+  /** Dead letters: where the record was read. */
+  public static final String DLQ_SOURCE_TOPIC = "nextgpt-dlq-source-topic";
+  public static final String DLQ_SOURCE_PARTITION = "nextgpt-dlq-source-partition";
+  public static final String DLQ_SOURCE_OFFSET = "nextgpt-dlq-source-offset";
+  /** Dead letters: the consumer group (service) that gave up on it. */
+  public static final String DLQ_GROUP = "nextgpt-dlq-group";
+
   /** Media type of message payloads. */
   public static final String JSON = "application/json";
   /** Media type of safetensors blobs (inline tensor payloads and claim-checked objects). */

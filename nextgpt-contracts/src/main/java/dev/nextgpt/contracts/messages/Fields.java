@@ -2,8 +2,12 @@ package dev.nextgpt.contracts.messages;
 
 import dev.nextgpt.contracts.ContractViolation;
 import dev.nextgpt.contracts.Identifiers;
+import dev.nextgpt.contracts.Modality;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The validation rules the message records apply in their constructors; messages read "Record.field: problem". */
@@ -109,6 +113,21 @@ final class Fields {
       throw violation(where, "must not be empty");
     }
     return copy;
+  }
+
+  /** An immutable copy ordered by modality; null means empty. Refuses null values. */
+  static <T> Map<Modality, T> byModality(Map<Modality, T> value, String where) {
+    if (value == null) {
+      return Map.of();
+    }
+    Map<Modality, T> copy = new EnumMap<>(Modality.class);
+    for (var e : value.entrySet()) {
+      if (e.getKey() == null) {
+        throw violation(where, "has a null modality");
+      }
+      copy.put(e.getKey(), required(e.getValue(), where + "." + e.getKey().wireName()));
+    }
+    return Collections.unmodifiableMap(copy);
   }
 
   static String contentType(String value, String where) {

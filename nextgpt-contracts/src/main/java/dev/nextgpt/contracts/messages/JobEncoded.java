@@ -22,7 +22,8 @@ public record JobEncoded(
     List<Modality> outputs,
     GenerationParams generation,
     DiffusionParams diffusion,
-    Instant deadline) implements Message {
+    Instant deadline,
+    Map<Modality, DiffusionParams> diffusionByModality) implements Message {
   public JobEncoded {
     Fields.schema(schema, "JobEncoded");
     Fields.jobId(jobId, "JobEncoded");
@@ -32,13 +33,26 @@ public record JobEncoded(
     outputs = Fields.distinct(outputs, "JobEncoded.outputs", Modality.values().length);
     generation = generation == null ? GenerationParams.DEFAULTS : generation;
     diffusion = diffusion == null ? DiffusionParams.DEFAULTS : diffusion;
+    diffusionByModality = Fields.byModality(diffusionByModality, "JobEncoded.diffusionByModality");
     checkMediaMatchTurns(turns, media);
+  }
+
+  /** An encoded job without per-modality diffusion settings. */
+  public JobEncoded(int schema, String jobId, String tenant, List<Turn> turns, List<EncodedMedia> media,
+      List<Modality> outputs, GenerationParams generation, DiffusionParams diffusion, Instant deadline) {
+    this(schema, jobId, tenant, turns, media, outputs, generation, diffusion, deadline, null);
+  }
+
+  /** The diffusion settings of {@code modality}'s outputs (what goes into its {@link SignalsReady}). */
+  public DiffusionParams diffusionFor(Modality modality) {
+    return diffusionByModality.getOrDefault(modality, diffusion);
   }
 
   /** Builds the encoded job from its request. */
   public static JobEncoded of(JobRequested request, List<EncodedMedia> media) {
     return new JobEncoded(Messages.SCHEMA, request.jobId(), request.tenant(), request.turns(), media,
-        request.outputs(), request.generation(), request.diffusion(), request.deadline());
+        request.outputs(), request.generation(), request.diffusion(), request.deadline(),
+        request.diffusionByModality());
   }
 
   /** The embeddings of {@code turns[turn].content[part]}. */

@@ -10,11 +10,14 @@ import dev.nextgpt.contracts.Stage;
 import java.time.Instant;
 
 /**
- * Any service → gateway ({@code nextgpt.jobs.events}): progress of a stage, or the job's failure or cancellation.
+ * Any service → gateway ({@code nextgpt.jobs.events}): progress of a stage, or the job's failure or cancellation;
+ * and gateway → gateway: each attempt to deliver the job's webhook ({@code webhook_attempt}, stage {@code webhook}),
+ * so every gateway replica shows the attempts and a new owner of the job does not resend a delivered one.
  *
  * @param outputIndex which output of a decoding stage (null for stages with one output)
  * @param progress 0..1 for {@code progress} events, null otherwise
  * @param reason required for {@code failed}; optional otherwise
+ * @param webhook the delivery attempt, for {@code webhook_attempt} events only
  */
 @JsonTypeName("job.event")
 public record JobEvent(
@@ -26,10 +29,13 @@ public record JobEvent(
     Integer outputIndex,
     Double progress,
     String reason,
-    Instant at) implements Message {
+    Instant at,
+    WebhookAttempt webhook) implements Message {
   /** What happened. */
   public enum Kind {
-    PROGRESS, FAILED, CANCELLED;
+    PROGRESS, FAILED, CANCELLED,
+    /** The gateway tried to deliver the job's webhook (see {@link WebhookAttempt}). */
+    WEBHOOK_ATTEMPT;
 
     @JsonValue
     public String wireName() {
@@ -43,7 +49,8 @@ public record JobEvent(
           return k;
         }
       }
-      throw new ContractViolation("unknown event kind '" + name + "' (expected progress, failed or cancelled)");
+      throw new ContractViolation("unknown event kind '" + name
+          + "' (expected progress, failed, cancelled or webhook_attempt)");
     }
   }
 
@@ -65,6 +72,20 @@ public record JobEvent(
     if (kind == Kind.FAILED) {
       Fields.required(reason, "JobEvent.reason");
     }
+    if (kind == Kind.WEBHOOK_ATTEMPT) {
+      Fields.required(webhook, "JobEvent.webhook");
+      if (stage != Stage.WEBHOOK) {
+        throw Fields.violation("JobEvent.stage", "a webhook attempt has stage webhook, was " + stage.wireName());
+      }
+    } else if (webhook != null) {
+      throw Fields.violation("JobEvent.webhook", "only webhook_attempt events carry a webhook attempt");
+    }
+  }
+
+  /** An event without a webhook attempt. */
+  public JobEvent(int schema, String jobId, String tenant, Kind kind, Stage stage, Integer outputIndex,
+      Double progress, String reason, Instant at) {
+    this(schema, jobId, tenant, kind, stage, outputIndex, progress, reason, at, null);
   }
 
   public static JobEvent progress(String jobId, String tenant, Stage stage, Integer outputIndex, double progress,
@@ -79,5 +100,10 @@ public record JobEvent(
 
   public static JobEvent cancelled(String jobId, String tenant, Stage stage, String reason, Instant at) {
     return new JobEvent(Messages.SCHEMA, jobId, tenant, Kind.CANCELLED, stage, null, null, reason, at);
+  }
+
+  public static JobEvent webhookAttempt(String jobId, String tenant, WebhookAttempt attempt, Instant at) {
+    return new JobEvent(Messages.SCHEMA, jobId, tenant, Kind.WEBHOOK_ATTEMPT, Stage.WEBHOOK, null, null, null, at,
+        attempt);
   }
 }

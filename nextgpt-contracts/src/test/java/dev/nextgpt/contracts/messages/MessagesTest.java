@@ -46,6 +46,44 @@ class MessagesTest {
   }
 
   @Test
+  void perModalityDiffusionSettingsUseWireNamesAndFallBackToTheSharedOnes() throws Exception {
+    JobRequested r = Samples.requestWithEverything();
+    JsonNode tree = Messages.mapper().readTree(Messages.encode(r));
+    assertEquals(16, tree.at("/diffusionByModality/video/frames").intValue(), tree.toString());
+    assertEquals(2.5, tree.at("/diffusionByModality/audio/seconds").doubleValue());
+    assertEquals("v1.AAAA_bbb-CC", tree.at("/webhook/sealedSecret").textValue());
+    assertEquals(r.diffusion(), r.diffusionFor(Modality.IMAGE));
+    assertEquals(16, r.diffusionFor(Modality.VIDEO).frames());
+    JobEncoded encoded = JobEncoded.of(r, List.of(new EncodedMedia(2, 0, Modality.IMAGE, Samples.embeddings())));
+    assertEquals(r.diffusionFor(Modality.AUDIO), encoded.diffusionFor(Modality.AUDIO));
+    assertEquals(Map.of(), Samples.request().diffusionByModality());
+    assertFalse(Messages.mapper().readTree(Messages.encode(Samples.request())).has("requestDigest"));
+    var e = assertThrows(ContractViolation.class, () -> new DiffusionParams(null, null, null, null, 0, null, null, null));
+    assertEquals("DiffusionParams.width: must be 1..8192, was 0", e.getMessage());
+    ObjectNode bad = tree(r);
+    ((ObjectNode) bad.get("diffusionByModality")).set("smell", bad.at("/diffusionByModality/video"));
+    assertRefused(bad, JobRequested.class, "smell");
+  }
+
+  @Test
+  void webhookAttemptsAreEventsOfTheWebhookStage() {
+    WebhookAttempt ok = new WebhookAttempt("evt-0123456789abcdef", "failed", 1, true, 204, null);
+    assertEquals(Stage.WEBHOOK, JobEvent.webhookAttempt("j", "t", ok, Samples.NOW).stage());
+    var e = assertThrows(ContractViolation.class,
+        () -> new JobEvent(1, "j", "t", JobEvent.Kind.WEBHOOK_ATTEMPT, Stage.ENCODE, null, null, null, Samples.NOW, ok));
+    assertEquals("JobEvent.stage: a webhook attempt has stage webhook, was encode", e.getMessage());
+    e = assertThrows(ContractViolation.class,
+        () -> new JobEvent(1, "j", "t", JobEvent.Kind.FAILED, Stage.WEBHOOK, null, null, "x", Samples.NOW, ok));
+    assertEquals("JobEvent.webhook: only webhook_attempt events carry a webhook attempt", e.getMessage());
+    e = assertThrows(ContractViolation.class,
+        () -> new WebhookAttempt("evt-0123456789abcdef", "running", 1, false, null, "timeout"));
+    assertEquals("WebhookAttempt.jobStatus: 'running' is not succeeded, failed or cancelled", e.getMessage());
+    e = assertThrows(ContractViolation.class,
+        () -> new WebhookAttempt("evt-0123456789abcdef", "failed", 0, false, null, "timeout"));
+    assertEquals("WebhookAttempt.attempt: must be 1..100, was 0", e.getMessage());
+  }
+
+  @Test
   void theTextTopicDecodesAsAUnionAndRefusesOtherTypes() {
     TextMessage delta = Messages.decode(Messages.encode(new TextDelta(1, "job-1", "t1", 3, "x")), TextMessage.class);
     assertInstanceOf(TextDelta.class, delta);

@@ -27,6 +27,21 @@ final class Samples {
         new DiffusionParams(25, 7.5, "ddim", 11L), NOW.plusSeconds(60), new Webhook("https://hooks.example.com/x", true));
   }
 
+  /** A request using every optional field: per-modality diffusion settings, a request digest, a sealed secret. */
+  static JobRequested requestWithEverything() {
+    JobRequested r = request();
+    return new JobRequested(Messages.SCHEMA, "job-2", "t1", NOW, r.turns(), r.outputs(), r.generation(),
+        r.diffusion(), r.deadline(), new Webhook("https://hooks.example.com/x", false, "v1.AAAA_bbb-CC"),
+        java.util.Map.of(Modality.VIDEO, new DiffusionParams(10, 5.0, "dpmpp_2m", 1L, 64, 48, 16, null),
+            Modality.AUDIO, new DiffusionParams(null, null, null, null, null, null, null, 2.5)),
+        "cd".repeat(32));
+  }
+
+  static JobEvent webhookAttempt() {
+    return JobEvent.webhookAttempt("job-1", "t1",
+        new WebhookAttempt("evt-0123456789abcdef", "succeeded", 2, false, 500, "HTTP 500"), NOW);
+  }
+
   static TensorPayload embeddings() {
     return TensorPayload.inline(CODEC.encode(NamedTensors.of(
         FloatTensor.f16(EncodedMedia.TENSOR, new long[] {1, 8}, new float[8]))));
@@ -49,7 +64,8 @@ final class Samples {
   }
 
   static List<Message> oneOfEach() {
-    return List.of(request(), encoded(), signalsReady(),
+    return List.of(request(), requestWithEverything(), JobEncoded.of(requestWithEverything(), List.of(
+            new EncodedMedia(2, 0, Modality.IMAGE, embeddings()))), webhookAttempt(), encoded(), signalsReady(),
         new TextDelta(Messages.SCHEMA, "job-1", "t1", 0, "Here"),
         new JobText(Messages.SCHEMA, "job-1", "t1", "Here is your video.",
             List.of(new PlannedOutput(Modality.VIDEO, 0)), JobText.FinishReason.STOP),
