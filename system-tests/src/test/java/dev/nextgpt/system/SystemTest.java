@@ -275,15 +275,15 @@ class SystemTest {
     void aRestartedGatewayAnswersWithTheSameJobStates() throws Exception {
         JsonNode before = sys.get("/v1/jobs?limit=100").body();
         Map<String, String> statuses = new HashMap<>();
-        for (JsonNode j : before.path("jobs")) {
+        for (JsonNode j : before.path("data")) {
             statuses.put(j.path("id").asText(), j.path("status").asText());
         }
-        assertTrue(statuses.size() >= 10, before.toString());
+        assertTrue(statuses.size() >= 10, "jobs listed: " + statuses.size());
         sys.stop("gateway");
         sys.start("gateway");
         JsonNode after = sys.get("/v1/jobs?limit=100").body();
         Map<String, String> again = new HashMap<>();
-        for (JsonNode j : after.path("jobs")) {
+        for (JsonNode j : after.path("data")) {
             again.put(j.path("id").asText(), j.path("status").asText());
         }
         assertEquals(statuses, again);
@@ -320,5 +320,54 @@ class SystemTest {
             missing.removeAll(seen);
             assertTrue(missing.isEmpty(), "no dead letter on " + missing);
         }
+    }
+
+    @Test
+    @Order(12)
+    void badRequestsGetPreciseClientErrorsAndAGoodJobAfterThemStillSucceeds() throws Exception {
+        String good = user(text("hi"));
+        String[][] bad = {
+            // {method, path, body, api key ("-" = none), expected status}
+            {"POST", "/v1/jobs", "{\"messages\": [", "k", "400"},
+            {"POST", "/v1/jobs", "[]", "k", "400"},
+            {"POST", "/v1/jobs", "{}", "k", "400"},
+            {"POST", "/v1/jobs", "{\"messages\": \"hello\"}", "k", "400"},
+            {"POST", "/v1/jobs", job(user("{\"type\":\"smell\",\"text\":\"x\"}"), null), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"outputs\":[\"smell\"]"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"outputs\":42"), "k", "400"},
+            {"POST", "/v1/jobs", job(user("{\"type\":\"image\",\"data\":\"%%%not-base64%%%\"}", text("x")), null), "k", "400"},
+            {"POST", "/v1/jobs", job(user("{\"type\":\"image\",\"data\":\"" + Base64.getEncoder().encodeToString("not an image at all".getBytes()) + "\"}", text("x")), null), "k", "400"},
+            {"POST", "/v1/jobs", job(user("{\"type\":\"image\",\"file_id\":\"file-" + "0".repeat(64) + "\"}", text("x")), null), "k", "404"},
+            {"POST", "/v1/jobs", job(good, "\"params\":{\"image\":{\"steps\":0}}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"params\":{\"image\":{\"steps\":100000}}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"params\":{\"image\":{\"guidance\":-1}}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"params\":{\"image\":{\"scheduler\":\"euler\"}}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"params\":{\"image\":{\"size\":\"4096x4096\"}}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"params\":{\"video\":{\"frames\":100000}}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"params\":{\"audio\":{\"seconds\":-3}}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"deadline_seconds\":0"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"generation\":{\"max_tokens\":-5}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"generation\":{\"temperature\":\"hot\"}"), "k", "400"},
+            {"POST", "/v1/jobs", job(assistant("I speak last"), null), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"webhook\":{\"url\":\"ftp://example.com/x\",\"secret\":\"long-enough-secret\"}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"webhook\":{\"url\":\"http://169.254.169.254/latest\",\"secret\":\"long-enough-secret\"}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, "\"webhook\":{\"url\":\"http://10.0.0.1/hook\",\"secret\":\"long-enough-secret\"}"), "k", "400"},
+            {"POST", "/v1/jobs", job(good, null), "-", "401"},
+            {"POST", "/v1/jobs", job(good, null), "wrong-key", "401"},
+            {"GET", "/v1/jobs/job-00000000-0000-0000-0000-000000000000", null, "k", "404"},
+            {"DELETE", "/v1/jobs/job-00000000-0000-0000-0000-000000000000", null, "k", "404"},
+        };
+        for (String[] b : bad) {
+            String key = b[3].equals("-") ? null : b[3].equals("k") ? NextGptSystem.API_KEY : b[3];
+            NextGptSystem.Response r = sys.request(b[0], b[1], b[2], key);
+            String what = b[0] + " " + b[1] + " " + (b[2] == null ? "" : b[2].substring(0, Math.min(120, b[2].length())));
+            assertEquals(Integer.parseInt(b[4]), r.status(), what + " → " + r.raw().body());
+            JsonNode error = r.body().path("error");
+            assertEquals(r.status(), error.path("status").asInt(), "one error shape: " + r.raw().body());
+            assertFalse(error.path("message").asText().isBlank(), "a message: " + r.raw().body());
+        }
+        String id = sys.submit(job(user(text("after the bad ones")),
+                "\"outputs\":[\"image\"],\"generation\":{\"max_tokens\":4},\"params\":{\"image\":{\"steps\":4}}"));
+        assertEquals("succeeded", sys.awaitTerminal(id, JOB_TIMEOUT).path("status").asText());
     }
 }

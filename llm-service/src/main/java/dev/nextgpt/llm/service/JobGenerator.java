@@ -143,7 +143,7 @@ public final class JobGenerator implements BatchHandler<JobEncoded> {
                     ClaimCheck.prefixFor(job.tenant(), new IdempotencyKey(job.jobId(), Stage.decode(m), index)),
                     new ClaimCheckPolicy(config.claimCheckThresholdBytes()));
             SignalsReady ready = new SignalsReady(Messages.SCHEMA, job.jobId(), job.tenant(), m, index, payload,
-                    job.diffusion(), job.deadline());
+                    job.diffusionFor(m), job.deadline()); // per-modality params and sizes of the request
             announcements.add(context.publisher().send(delivery, Topics.signals(m), ready));
             planned.add(new PlannedOutput(m, index));
         }
