@@ -336,7 +336,7 @@ class SystemTest {
             {"POST", "/v1/jobs", job(good, "\"outputs\":[\"smell\"]"), "k", "400"},
             {"POST", "/v1/jobs", job(good, "\"outputs\":42"), "k", "400"},
             {"POST", "/v1/jobs", job(user("{\"type\":\"image\",\"data\":\"%%%not-base64%%%\"}", text("x")), null), "k", "400"},
-            {"POST", "/v1/jobs", job(user("{\"type\":\"image\",\"data\":\"" + Base64.getEncoder().encodeToString("not an image at all".getBytes()) + "\"}", text("x")), null), "k", "400"},
+            {"POST", "/v1/jobs", job(user("{\"type\":\"image\",\"data\":\"" + Base64.getEncoder().encodeToString("not an image at all".getBytes()) + "\"}", text("x")), null), "k", "415"},
             {"POST", "/v1/jobs", job(user("{\"type\":\"image\",\"file_id\":\"file-" + "0".repeat(64) + "\"}", text("x")), null), "k", "404"},
             {"POST", "/v1/jobs", job(good, "\"params\":{\"image\":{\"steps\":0}}"), "k", "400"},
             {"POST", "/v1/jobs", job(good, "\"params\":{\"image\":{\"steps\":100000}}"), "k", "400"},
