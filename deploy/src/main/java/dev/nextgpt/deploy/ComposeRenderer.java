@@ -178,6 +178,7 @@ public final class ComposeRenderer {
         Conventions.S3_BUCKET, plan.descriptor().objectStore().bucket());
     env.putAll(s3Credentials());
     env.put(Conventions.HTTP_PORT, String.valueOf(s.port()));
+    env.put(Conventions.HTTP_HOST, Conventions.CONTAINER_HTTP_HOST);
     env.put(Conventions.SHUTDOWN_TIMEOUT, Plan.shutdownTimeout(s));
     if (s.loadsBundle()) {
       env.put(Conventions.BUNDLE_PATH, overlay == Overlay.GPU

@@ -18,11 +18,14 @@ public final class Conventions {
   public static final String S3_SECRET_KEY = "NEXTGPT_S3_SECRET_KEY";
   public static final String BUNDLE_PATH = "NEXTGPT_BUNDLE_PATH";
   public static final String HTTP_PORT = "QUARKUS_HTTP_PORT";
+  public static final String HTTP_HOST = "QUARKUS_HTTP_HOST";
+  /** Services bind 127.0.0.1 by default (local processes); in a container they must listen on every interface. */
+  public static final String CONTAINER_HTTP_HOST = "0.0.0.0";
   public static final String API_KEY = "NEXTGPT_API_KEY";
 
   /** The table's variables, in its order. */
   public static final List<String> TABLE = List.of(KAFKA_BOOTSTRAP_SERVERS, S3_ENDPOINT, S3_REGION, S3_BUCKET,
-      S3_ACCESS_KEY, S3_SECRET_KEY, BUNDLE_PATH, HTTP_PORT, API_KEY);
+      S3_ACCESS_KEY, S3_SECRET_KEY, BUNDLE_PATH, HTTP_PORT, HTTP_HOST, API_KEY);
 
   // Quarkus' own property: how long a stopping service may finish in-flight work (below the grace period)
   public static final String SHUTDOWN_TIMEOUT = "QUARKUS_SHUTDOWN_TIMEOUT";
@@ -39,7 +42,7 @@ public final class Conventions {
   public static final List<String> NOT_SERVICE_PROPERTIES = List.of(JAVA_OPTS, DEVICE);
 
   /** Quarkus or SmallRye properties every Quarkus service knows without declaring them. */
-  public static final List<String> FRAMEWORK_PROPERTIES = List.of("quarkus.http.port", "quarkus.shutdown.timeout",
+  public static final List<String> FRAMEWORK_PROPERTIES = List.of("quarkus.http.port", "quarkus.http.host", "quarkus.shutdown.timeout",
       "kafka.bootstrap.servers");
 
   /** Quarkus' mapping of a property name to its environment variable: upper case, non-alphanumerics to '_'. */

@@ -280,6 +280,7 @@ public final class KubernetesRenderer {
         fromSecret(Conventions.S3_ACCESS_KEY),
         fromSecret(Conventions.S3_SECRET_KEY),
         value(Conventions.HTTP_PORT, String.valueOf(s.port())),
+        value(Conventions.HTTP_HOST, Conventions.CONTAINER_HTTP_HOST),
         value(Conventions.SHUTDOWN_TIMEOUT, Plan.shutdownTimeout(s)),
         s.loadsBundle() ? fromConfig(Conventions.BUNDLE_PATH) : null,
         s.loadsBundle() ? fromConfig(Conventions.DEVICE) : null,

@@ -103,6 +103,7 @@ public final class ManifestConsistency {
         String where = source + ": " + variant;
         checkServiceEnv(where, name, g, env.keySet(), "docker-compose.yml", problems);
         expect(where, Conventions.HTTP_PORT, String.valueOf(ports.get(name)), env.get(Conventions.HTTP_PORT), problems);
+        expect(where, Conventions.HTTP_HOST, Conventions.CONTAINER_HTTP_HOST, env.get(Conventions.HTTP_HOST), problems);
         if (kafkaAddress != null) {
           expect(where, Conventions.KAFKA_BOOTSTRAP_SERVERS, kafkaAddress, env.get(Conventions.KAFKA_BOOTSTRAP_SERVERS),
               problems);
@@ -286,6 +287,7 @@ public final class ManifestConsistency {
       }
       checkServiceEnv(where, name, g, env.keySet(), "the manifests", problems);
       expect(where, Conventions.HTTP_PORT, String.valueOf(port), env.get(Conventions.HTTP_PORT), problems);
+      expect(where, Conventions.HTTP_HOST, Conventions.CONTAINER_HTTP_HOST, env.get(Conventions.HTTP_HOST), problems);
       Res svc = find(docs, "Service", name);
       if (svc == null) {
         problems.add(source + ": no Service " + name);
