@@ -3,6 +3,7 @@ package dev.nextgpt.encoder.health;
 import dev.nextgpt.encoder.listener.EncoderWorker;
 import dev.nextgpt.encoder.model.EncodingModel;
 import dev.nextgpt.objectstore.ObjectStoreException;
+import dev.nextgpt.worker.StageReadiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -30,25 +31,15 @@ public final class EncoderHealth {
 
         @Override
         public HealthCheckResponse call() {
-            HealthCheckResponseBuilder b = HealthCheckResponse.named("encoder-service");
-            boolean up = model.isReady();
-            b.withData("bundle", model.isReady() ? "loaded" : "loading");
-            boolean view = worker.cancellation() != null && worker.cancellation().isReady();
-            b.withData("cancellation-view", view ? "caught up" : "catching up");
-            boolean running = worker.worker() != null && worker.worker().isRunning();
-            b.withData("worker", running ? "running" : "stopped");
-            up &= view && running;
-            try {
+            StageReadiness r = StageReadiness.of(model.isReady(), worker.worker(), worker.cancellation(), () -> {
                 if (worker.store() == null) {
                     throw new ObjectStoreException(null, "not started");
                 }
                 worker.store().ping();
-                b.withData("object-store", "up");
-            } catch (ObjectStoreException e) {
-                b.withData("object-store", e.getMessage());
-                up = false;
-            }
-            return b.status(up).build();
+            });
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("encoder-service");
+            r.data().forEach(b::withData);
+            return b.status(r.up()).build();
         }
     }
 
