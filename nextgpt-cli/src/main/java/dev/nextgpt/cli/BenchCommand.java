@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
         try (OneShotPipeline pipeline = new OneShotPipeline(bundleDir)) {
             List<OneShotPipeline.MediaInput> media = syntheticInputs(pipeline.bundle().manifest(), inputs);
             GenerationParams gen = pipeline.llm().defaultParams()
-                    .withMaxNewTokens(tokens).withForcedModalities(RunCommand.parseOutputs(outputs));
+                    .withMaxNewTokens(tokens).withForcedModalities(GenerationOptions.parseOutputs("--outputs", outputs));
             System.out.printf("bundle %s on %s, %d threads; load %.0f ms; %d new tokens, inputs [%s], outputs [%s]%n",
                     pipeline.bundle().manifest().name(), dev.nextgpt.runtime.bundle.TorchRuntime.device(),
                     Runtime.getRuntime().availableProcessors(), pipeline.loadMs, tokens, inputs, outputs);
@@ -94,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
     private List<OneShotPipeline.Request> requests(int batch, List<OneShotPipeline.MediaInput> media, GenerationParams gen) {
         List<OneShotPipeline.Request> requests = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
-            requests.add(new OneShotPipeline.Request("describe these and make more like them", media,
+            requests.add(new OneShotPipeline.Request("describe these and make more like them", media, List.of(),
                     gen.withSeed((long) i), new OneShotPipeline.DiffusionOverrides(steps, null, null, i)));
         }
         return requests;
@@ -151,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
     static List<OneShotPipeline.MediaInput> syntheticInputs(BundleManifest manifest, String which) {
         EnumSet<Modality> kinds = EnumSet.noneOf(Modality.class);
         if (!which.isBlank() && !which.equals("none")) {
-            kinds.addAll(RunCommand.parseOutputs(which));
+            kinds.addAll(GenerationOptions.parseOutputs("--inputs", which));
         }
         List<OneShotPipeline.MediaInput> media = new ArrayList<>();
         int size = Math.max(manifest.encoders().image().size(), 32);

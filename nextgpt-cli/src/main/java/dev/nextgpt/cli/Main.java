@@ -4,13 +4,13 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code nextgpt run|bench}: the one-shot CLI. Errors end the process with one line on stderr and a non-zero code. */
+/** {@code nextgpt run|bench|eval}: the one-shot CLI. Errors end the process with one line on stderr and a non-zero code. */
 @Command(
         name = "nextgpt",
         mixinStandardHelpOptions = true,
         version = "nextgpt 0.1.0",
         description = "Runs the NExT-GPT tiers of a model bundle in one JVM.",
-        subcommands = {RunCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input (unreadable media, unknown modality, missing bundle, bad option). */
     public static final int EXIT_BAD_INPUT = 2;

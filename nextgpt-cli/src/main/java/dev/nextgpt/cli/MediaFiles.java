@@ -6,6 +6,7 @@ import dev.nextgpt.runtime.media.Mp4Writer;
 import dev.nextgpt.runtime.media.PngWriter;
 import dev.nextgpt.runtime.media.WavWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Encodes decoded media as PNG / WAV / MP4 files named {@code <modality>-<index>.<ext>}. */
+/**
+ * Writes what a request produced: {@code text.txt} and the decoded media as PNG / WAV / MP4 files named
+ * {@code <modality>-<index>.<ext>}. Used by {@code run} (into {@code --out}) and {@code eval} (into {@code OUT/<id>}).
+ */
 final class MediaFiles {
+    /** The file a result's answer is written to. */
+    static final String TEXT_FILE = "text.txt";
+
     private MediaFiles() {}
 
     /** Encodes one decoded output into its file format. */
@@ -36,8 +43,18 @@ final class MediaFiles {
         };
     }
 
+    /**
+     * Writes a pipeline result into {@code dir} (which must exist): every media file, then {@value #TEXT_FILE}.
+     * Returns one entry ({@code modality}, {@code file}, {@code bytes}) per media file, in the result's order.
+     */
+    static List<Map<String, Object>> writeResult(Path dir, OneShotPipeline.Result result) throws IOException {
+        List<Map<String, Object>> written = write(dir, result.media());
+        Files.writeString(dir.resolve(TEXT_FILE), result.generation().text(), StandardCharsets.UTF_8);
+        return written;
+    }
+
     static List<Map<String, Object>> write(Path dir, List<DecodedMedia> media) throws IOException {
-        RunCommand.requireCompleted(media);
+        requireCompleted(media);
         Map<Modality, Integer> index = new EnumMap<>(Modality.class);
         List<Map<String, Object>> written = new ArrayList<>();
         for (DecodedMedia m : media) {
@@ -52,5 +69,14 @@ final class MediaFiles {
             written.add(entry);
         }
         return written;
+    }
+
+    /** Only completed media are written; anything else is reported as a failure of the run. */
+    static void requireCompleted(List<DecodedMedia> media) {
+        for (DecodedMedia m : media) {
+            if (!m.completed()) {
+                throw new IllegalStateException(m.modality().wireName() + " decoding ended " + m.status());
+            }
+        }
     }
 }

@@ -26,7 +26,7 @@ import java.util.Map;
 
 /**
  * All three tiers of a bundle in one JVM, the way the services will chain them over Kafka: encode the media, generate
- * text and signal groups, decode each group into media. Used by {@code run} and {@code bench}.
+ * text and signal groups, decode each group into media. Used by {@code run}, {@code bench} and {@code eval}.
  */
 final class OneShotPipeline implements AutoCloseable {
     private final ModelBundle bundle;
@@ -65,8 +65,37 @@ final class OneShotPipeline implements AutoCloseable {
     /** One media input of a request, read from a file. */
     record MediaInput(Modality modality, Path file, byte[] bytes) {}
 
-    /** What a one-shot run asks for. */
-    record Request(String text, List<MediaInput> media, GenerationParams generation, DiffusionOverrides diffusion) {}
+    /**
+     * What a one-shot run asks for: the new user message ({@code text} and {@code media}), the conversation before it
+     * ({@code history}, oldest first; empty for a single turn) and how to generate and decode.
+     */
+    record Request(String text, List<MediaInput> media, List<HistoryTurn> history, GenerationParams generation,
+            DiffusionOverrides diffusion) {
+        Request {
+            media = List.copyOf(media);
+            history = history == null ? List.of() : List.copyOf(history);
+        }
+
+        /** Every media input in encoding order: each history turn's, oldest first, then the new message's. */
+        List<MediaInput> allMedia() {
+            List<MediaInput> all = new ArrayList<>();
+            history.forEach(turn -> all.addAll(turn.media()));
+            all.addAll(media);
+            return all;
+        }
+    }
+
+    /**
+     * One past exchange of a request's conversation: what the user said (its media still to be encoded, like the new
+     * message's) and what the assistant answered. Becomes a {@link Conversation.Turn} once the media are encoded.
+     */
+    record HistoryTurn(String text, List<MediaInput> media, String answer) {
+        HistoryTurn {
+            text = text == null ? "" : text;
+            media = media == null ? List.of() : List.copyOf(media);
+            answer = answer == null ? "" : answer;
+        }
+    }
 
     /** Diffusion parameters given on the command line (null: the bundle's default). */
     record DiffusionOverrides(Integer steps, Double guidance, String scheduler, long seed) {
@@ -96,7 +125,7 @@ final class OneShotPipeline implements AutoCloseable {
         long t = System.nanoTime();
         List<EncodingTier.PreparedMedia> prepared = new ArrayList<>();
         for (Request r : requests) {
-            for (MediaInput in : r.media()) {
+            for (MediaInput in : r.allMedia()) {
                 prepared.add(encoding.prepare(in.modality(), in.bytes()));
             }
         }
@@ -109,10 +138,16 @@ final class OneShotPipeline implements AutoCloseable {
         List<GenerationRequest> genRequests = new ArrayList<>();
         int next = 0;
         for (Request r : requests) {
+            List<Conversation.Turn> history = new ArrayList<>();
+            for (HistoryTurn turn : r.history()) {
+                List<MediaEmbedding> own = embeddings.subList(next, next + turn.media().size());
+                next += turn.media().size();
+                history.add(new Conversation.Turn(UserMessage.of(turn.text(), own.toArray(MediaEmbedding[]::new)), turn.answer()));
+            }
             List<MediaEmbedding> own = embeddings.subList(next, next + r.media().size());
             next += r.media().size();
             UserMessage message = UserMessage.of(r.text(), own.toArray(MediaEmbedding[]::new));
-            genRequests.add(new GenerationRequest(llm.promptBuilder().build(Conversation.of(message)), r.generation()));
+            genRequests.add(new GenerationRequest(llm.promptBuilder().build(new Conversation(history, message)), r.generation()));
         }
         t = System.nanoTime();
         List<GenerationResult> generated = llm.generate(genRequests, listener);

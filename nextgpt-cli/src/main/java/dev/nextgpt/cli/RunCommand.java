@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.nextgpt.cli.CliErrors.BadInputException;
 import dev.nextgpt.contracts.Modality;
-import dev.nextgpt.runtime.decoding.DecodedMedia;
 import dev.nextgpt.runtime.llm.GenerationParams;
 import dev.nextgpt.runtime.llm.GenerationResult;
 import dev.nextgpt.runtime.llm.TokenListener;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Set<Modality> forced = parseOutputs(outputs);
+        Set<Modality> forced = GenerationOptions.parseOutputs("--outputs", outputs);
         List<OneShotPipeline.MediaInput> media = new ArrayList<>();
         readMedia(Modality.IMAGE, images, media);
         readMedia(Modality.AUDIO, audios, media);
@@ -91,56 +88,20 @@ final class RunCommand implements Callable<Integer> {
         long total = System.nanoTime();
         try (OneShotPipeline pipeline = new OneShotPipeline(bundleDir)) {
             clock.add("load", pipeline.loadMs);
-            GenerationParams gen = generationParams(pipeline.llm().defaultParams(), forced);
-            OneShotPipeline.Request request = new OneShotPipeline.Request(text, media, gen,
+            GenerationParams gen = new GenerationOptions(seed, maxTokens, temperature, topP, topK, forced)
+                    .apply(pipeline.llm().defaultParams());
+            OneShotPipeline.Request request = new OneShotPipeline.Request(text, media, List.of(), gen,
                     new OneShotPipeline.DiffusionOverrides(steps, guidance, scheduler, seed));
             OneShotPipeline.Result result = pipeline.run(List.of(request), TokenListener.NONE).get(0);
             result.timings().stages().forEach(clock::add);
 
             long t = System.nanoTime();
-            List<Map<String, Object>> written = MediaFiles.write(out, result.media());
-            Files.writeString(out.resolve("text.txt"), result.generation().text(), StandardCharsets.UTF_8);
+            List<Map<String, Object>> written = MediaFiles.writeResult(out, result);
             clock.add("write_media", Stopwatch.ms(t));
             clock.add("total", Stopwatch.ms(total));
             System.out.println(summary(pipeline, result.generation(), written, clock));
         }
         return 0;
-    }
-
-    private GenerationParams generationParams(GenerationParams defaults, Set<Modality> forced) {
-        GenerationParams p = defaults.withSeed(seed).withForcedModalities(forced);
-        if (maxTokens != null) {
-            p = p.withMaxNewTokens(maxTokens);
-        }
-        if (temperature != null) {
-            p = p.withTemperature(temperature);
-        }
-        if (topP != null) {
-            p = p.withTopP(topP);
-        }
-        if (topK != null) {
-            p = p.withTopK(topK);
-        }
-        return p;
-    }
-
-    static Set<Modality> parseOutputs(String value) {
-        Set<Modality> forced = EnumSet.noneOf(Modality.class);
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.isEmpty() || v.equals("auto")) {
-            return forced;
-        }
-        for (String part : v.split(",")) {
-            if (part.isBlank()) {
-                continue;
-            }
-            try {
-                forced.add(Modality.fromWire(part));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--outputs: " + e.getMessage());
-            }
-        }
-        return forced;
     }
 
     private static void readMedia(Modality modality, List<Path> files, List<OneShotPipeline.MediaInput> into) {
@@ -170,14 +131,5 @@ final class RunCommand implements Callable<Integer> {
         clock.stages().forEach((k, v) -> timings.put(k, Math.round(v * 100) / 100.0));
         json.put("timings_ms", timings);
         return new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
-    }
-
-    /** Only completed media are written; anything else is reported as a failure of the run. */
-    static void requireCompleted(List<DecodedMedia> media) {
-        for (DecodedMedia m : media) {
-            if (!m.completed()) {
-                throw new IllegalStateException(m.modality().wireName() + " decoding ended " + m.status());
-            }
-        }
     }
 }

@@ -1,2 +1,2 @@
-/** One-shot command line: runs every tier of a bundle in one JVM, and the benchmark. */
+/** One-shot command line: runs every tier of a bundle in one JVM, the benchmark, and batched evaluation runs. */
 package dev.nextgpt.cli;
