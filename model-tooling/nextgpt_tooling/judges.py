@@ -1,0 +1,125 @@
+"""Independent attribute classifiers ("judges") for the evaluation: trained on the world generator's own ground
+truth (fresh renders of every attribute combination, with codec-like and blur nuisances), never on model outputs.
+
+- image: uint8 [32, 32, 3] → colour, shape, position
+- video: uint8 [8, 32, 32, 3] → colour, shape, direction
+- audio: float [16000] → pitch, pattern (from a log-magnitude spectrogram of their own, not the decoders' mel)
+"""
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import train_data as D
+from . import world, world_media
+from .world_media import ATTRIBUTES
+
+JUDGE_SEED = 4242
+VERSION = 3  # bump when the judges' architecture or training changes (evaluate caches them by version)
+
+
+def _spectrogram(wave):
+    """float [B, 16000] → [B, 1, 96, 63]: log |STFT| (n_fft 1024, hop 256) of 0–1.5 kHz."""
+    s = torch.stft(wave, 1024, 256, window=torch.hann_window(1024), return_complex=True).abs()
+    return torch.log(s[:, :96] + 1e-3).unsqueeze(1)
+
+
+class Judge(nn.Module):
+    def __init__(self, modality, cin):
+        super().__init__()
+        self.modality = modality
+        self.names = list(ATTRIBUTES[modality])
+        self.conv = nn.Sequential(
+            nn.Conv2d(cin, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 64, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 96, 3, stride=2, padding=1), nn.ReLU())
+        # where things are (a 4×4 grid of averages) and what they are (a global max, position-invariant)
+        self.fc = nn.Sequential(nn.Linear(96 * 16 + 96, 128), nn.ReLU())
+        self.heads = nn.ModuleList([nn.Linear(128, len(v)) for v in ATTRIBUTES[modality].values()])
+
+    def features(self, x):
+        if self.modality == "image":   # uint8 [B, 32, 32, 3]
+            return x.permute(0, 3, 1, 2).float() / 127.5 - 1
+        if self.modality == "video":   # uint8 [B, 8, 32, 32, 3] → every frame on its own [B·8, 3, 32, 32]
+            return x.permute(0, 1, 4, 2, 3).reshape(-1, 3, x.shape[2], x.shape[3]).float() / 127.5 - 1
+        return _spectrogram(x.float())
+
+    def forward(self, x):
+        c = self.conv(self.features(x))
+        if self.modality == "video":
+            # the same trunk on every frame; what: max over frames and space; where it went: last − first frame
+            c = c.reshape(x.shape[0], -1, *c.shape[1:])
+            h = self.fc(torch.cat([F.adaptive_avg_pool2d(c[:, -1] - c[:, 0], (4, 4)).flatten(1),
+                                   c.amax(dim=(1, 3, 4))], 1))
+        else:
+            h = self.fc(torch.cat([F.adaptive_avg_pool2d(c, (4, 4)).flatten(1), c.amax(dim=(2, 3))], 1))
+        return [head(h) for head in self.heads]
+
+    @torch.no_grad()
+    def predict(self, signals):
+        """list of signals → list of {attribute: value}."""
+        x = torch.stack([torch.as_tensor(np.asarray(s)) for s in signals])
+        outs = self(x)
+        vals = list(ATTRIBUTES[self.modality].values())
+        return [{n: vals[k][int(o[i].argmax())] for k, (n, o) in enumerate(zip(self.names, outs))}
+                for i in range(len(signals))]
+
+
+def _nuisance(modality, sig, rng):
+    """What a generated output may look like that a clean render does not: codec colours, blur, noise, gain."""
+    if modality == "audio":
+        # pitch classes are a factor 2 apart: a tone within ±15 % of one (a resampling by f) is still that class
+        f = rng.uniform(0.87, 1.15)
+        t = np.arange(len(sig)) * f
+        sig = np.interp(t, np.arange(len(sig)), sig, right=0.0)
+        out = sig * rng.uniform(0.3, 1.3) + np.random.default_rng(rng.randrange(1 << 30)).normal(
+            0, rng.uniform(0.0, 0.03), sig.shape)
+        return np.clip(out, -1, 1).astype(np.float32)
+    if rng.random() < 0.5:
+        sig = D.chroma_subsample(sig)
+    x = sig.astype(np.float32)
+    if rng.random() < 0.3:   # a 3×3 box blur
+        p = np.pad(x, [(0, 0)] * (x.ndim - 3) + [(1, 1), (1, 1), (0, 0)], mode="edge")
+        x = sum(p[..., i:i + x.shape[-3], j:j + x.shape[-2], :] for i in range(3) for j in range(3)) / 9.0
+    x = x + np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(0, 6), x.shape)
+    return np.clip(np.rint(x), 0, 255).astype(np.uint8)
+
+
+def _draw(modality, n, rng, tag):
+    combos = world.all_combos(modality)
+    items = []
+    for i in range(n):
+        attrs = dict(rng.choice(combos))
+        items.append((attrs, world_media.render(modality, attrs, world.derive(JUDGE_SEED, tag, modality, i))))
+    return items
+
+
+def train_judges(n=2400, steps=600, log=print):
+    """One judge per modality; returns (judges, accuracy of each on fresh clean renders)."""
+    torch.manual_seed(JUDGE_SEED)
+    judges, acc = {}, {}
+    for m in world_media.MODALITIES:
+        t0 = time.time()
+        rng = random.Random(world.derive(JUDGE_SEED, m))
+        data = _draw(m, n, rng, "train")
+        j = Judge(m, {"image": 3, "video": 3, "audio": 1}[m])
+        opt = torch.optim.Adam(j.parameters(), 2e-3)
+        vals = list(ATTRIBUTES[m].values())
+        for it in range(steps):
+            batch = rng.sample(data, 32 if m == "video" else 64)
+            x = torch.stack([torch.as_tensor(_nuisance(m, s, rng)) for _, s in batch])
+            outs = j(x)
+            loss = sum(F.cross_entropy(o, torch.tensor([vals[k].index(a[name]) for a, _ in batch]))
+                       for k, (name, o) in enumerate(zip(j.names, outs)))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        j.eval()
+        test = _draw(m, 300, rng, "check")
+        pred = j.predict([s for _, s in test])
+        acc[m] = {name: sum(p[name] == a[name] for p, (a, _) in zip(pred, test)) / len(test) for name in j.names}
+        judges[m] = j
+        log(f"judge {m}: {time.time() - t0:.0f}s, accuracy on fresh renders {acc[m]}")
+    return judges, acc

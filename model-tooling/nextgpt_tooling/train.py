@@ -1,0 +1,709 @@
+"""Trains the nano NExT-GPT on the synthetic world, stage by stage as the paper does, and exports the bundle.
+
+    model-tooling/train-nano                     # everything, from nothing (≈ 60 min on 2 cores)
+    /usr/bin/python3 -m nextgpt_tooling.train --out models/nano --reference models/reference/nano [--quick]
+
+Stages (NExT-GPT §4, at toy scale on ``world.World``):
+
+1. the parts NExT-GPT takes frozen from elsewhere: ImageBind-like encoders trained contrastively into one space with
+   a text tower (training only); the LLM pretrained on the world's text; per modality a latent diffusion decoder —
+   VAE (its encoder is training only), own text encoder + denoiser trained on captions (10 % dropped, for
+   classifier-free guidance), and for audio a mel → waveform vocoder.
+2. encoding-side LLM-centric alignment: only the input projections learn, X → caption.
+3. decoding-side instruction-following alignment: only the output projections and the signal tokens' embedding /
+   output rows learn; losses: NLL of the answer (signal tokens included), l2 between the projected signal states and
+   the decoder text encoder's conditioning of the target caption, and the latent denoising loss through the frozen
+   denoiser.
+4. modality-switching instruction tuning: LoRA on every LLM projection plus both projections, on all dialogues.
+
+Then the LoRA is merged, and every component is exported in the bundle contract (``export.export_modules``).
+The log (``<work>/train.log``) records each stage's losses, its wall time and the trainable share of parameters.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+from collections import OrderedDict, defaultdict
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import components as C
+from . import corpus, export, nano, schedulers, tokenizer, world, world_media, world_text
+from . import train_data as D
+from .tokenizer import BOS, EOS, PAD
+
+MODALITIES = world_media.MODALITIES
+BASE = tokenizer.BASE_VOCAB
+
+# steps per stage: "full" is the committed bundle's run, "quick" a smoke run of the whole pipeline
+BUDGETS = {
+    "full": {"samples": 3000, "dialogues": 8000, "contrastive": 500, "pretrain": 1500, "vae": 400, "vocoder": 600,
+             "denoiser": {"image": 2500, "video": 1200, "audio": 1200}, "stage2": 300, "stage3": 300,
+             "stage4": 1500},
+    "quick": {"samples": 120, "dialogues": 300, "contrastive": 6, "pretrain": 6, "vae": 4, "vocoder": 4,
+              "denoiser": {"image": 4, "video": 4, "audio": 4}, "stage2": 4, "stage3": 4, "stage4": 6},
+}
+LORA_RANK, LORA_ALPHA = 16, 32
+CAPTION_DROPOUT = 0.1
+W_L2, W_DENOISE = 1.0, 1.0
+
+
+class Log:
+    def __init__(self, path):
+        self.f = open(path, "a") if path else None
+        self.t0 = time.time()
+
+    def __call__(self, *parts):
+        line = f"[{time.time() - self.t0:7.1f}s] " + " ".join(str(p) for p in parts)
+        print(line, flush=True)
+        if self.f:
+            self.f.write(line + "\n")
+            self.f.flush()
+
+
+def count(params):
+    return sum(p.numel() for p in params)
+
+
+def adam(params, lr, steps, warmup=50):
+    params = [p for p in params if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0, betas=(0.9, 0.98))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))))
+    return opt, sched, params
+
+
+def step(opt, sched, params, loss, clip=1.0):
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, clip)
+    opt.step()
+    sched.step()
+
+
+def freeze(module, trainable=False):
+    for p in module.parameters():
+        p.requires_grad_(trainable)
+    return module
+
+
+# ================================================================ data
+
+class Data:
+    """The world's train split rendered once: per modality the samples' encoder inputs and decoder targets."""
+
+    def __init__(self, w, sp, log):
+        self.w, self.sp = w, sp
+        self.samples, self.enc_in, self.dec_target = {}, {}, {}
+        for m in MODALITIES:
+            t0 = time.time()
+            items = w.samples(m, "train")
+            sigs = [w.render(s) for s in items]
+            self.samples[m] = items
+            self.enc_in[m] = torch.stack([D.encoder_input(m, s, codec=(m == "video" and i % 2 == 0))
+                                          for i, s in enumerate(sigs)])
+            self.dec_target[m] = torch.stack([D.decoder_target(m, s) for s in sigs])
+            log(f"data {m}: {len(items)} samples rendered in {time.time() - t0:.1f}s")
+        self.combo_index = {m: defaultdict(list) for m in MODALITIES}
+        for m in MODALITIES:
+            for i, s in enumerate(self.samples[m]):
+                self.combo_index[m][world.combo_key(m, s["attrs"])].append(i)
+
+
+def length_batches(lengths, size, rng):
+    """Endless batches of indices with similar lengths (little padding), in random order."""
+    while True:
+        order = sorted(range(len(lengths)), key=lambda i: (lengths[i], rng.random()))
+        chunks = [order[i:i + size] for i in range(0, len(order), size)]
+        rng.shuffle(chunks)
+        yield from chunks
+
+
+def text_ids(sp, text, n):
+    ids = [BOS] + sp.encode(text)[:n - 2] + [EOS]
+    return ids + [PAD] * (n - len(ids))
+
+
+# ================================================================ stage 1a: encoders, contrastive with text
+
+class TextTower(nn.Module):
+    """Training-only text side of the joint embedding space (CLIP's text encoder in ImageBind)."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = C.TextEncoder(nano.VOCAB, 24, 64, 1, nano.EMBED_DIM)
+
+    def forward(self, ids):
+        return C.l2_normalize(self.enc(ids)[:, 0])
+
+
+def train_encoders(mods, data, budget, log, rng):
+    tower = TextTower()
+    for p in tower.parameters():
+        if p.dim() > 1 and p.shape[-1] == 64 and p.shape[0] == 1:
+            nn.init.normal_(p, std=0.5)
+    encs = {m: freeze(mods[f"encoder.{m}"], True).train() for m in MODALITIES}
+    logit_scale = nn.Parameter(torch.tensor(math.log(20.0)))
+    params = list(tower.parameters()) + [logit_scale] + [p for m in MODALITIES for p in encs[m].parameters()]
+    steps = budget["contrastive"] * len(MODALITIES)
+    opt, sched, params = adam(params, 2e-3, steps)
+    caps = {m: torch.tensor([text_ids(data.sp, world_text.canonical_caption(m, s["attrs"]), 24)
+                             for s in data.samples[m]]) for m in MODALITIES}
+    keys = {m: [world.combo_key(m, s["attrs"]) for s in data.samples[m]] for m in MODALITIES}
+    t0 = time.time()
+    for it in range(steps):
+        m = MODALITIES[it % 3]
+        n = len(data.samples[m])
+        idx = rng.sample(range(n), min(64, n))
+        x = data.enc_in[m][idx]
+        e = encs[m](x if m == "image" else x[:, :1])  # the clips of a 1 s item are identical: one gives the same
+        t = tower(caps[m][idx])
+        same = torch.tensor([[keys[m][i] == keys[m][j] for j in idx] for i in idx], dtype=torch.float32)
+        target = same / same.sum(1, keepdim=True)
+        logits = logit_scale.exp().clamp(max=100) * e @ t.t()
+        loss = 0.5 * (-(target * F.log_softmax(logits, 1)).sum(1).mean()
+                      - (target * F.log_softmax(logits.t(), 1)).sum(1).mean())
+        step(opt, sched, params, loss)
+        if it % 150 == 0 or it == steps - 1:
+            log(f"stage1 encoders step {it}/{steps} {m} loss {loss.item():.3f}")
+    for m in MODALITIES:
+        freeze(encs[m]).eval()
+    log(f"stage1 encoders: {time.time() - t0:.0f}s, trained {count(params)} params")
+    return tower
+
+
+@torch.no_grad()
+def encoder_retrieval_accuracy(mods, tower, w, sp, split="valid"):
+    """Zero-shot combination retrieval on ``split``: is the nearest canonical caption the right one?"""
+    out = {}
+    for m in MODALITIES:
+        combos = world.all_combos(m)
+        t = tower(torch.tensor([text_ids(sp, world_text.canonical_caption(m, c), 24) for c in combos]))
+        items = w.samples(m, split)[:200]
+        e = mods[f"encoder.{m}"](torch.stack([D.encoder_input(m, w.render(s)) for s in items]))
+        pred = (e @ t.t()).argmax(1).tolist()
+        out[m] = sum(combos[p] == s["attrs"] for p, s in zip(pred, items)) / len(items)
+    return out
+
+
+# ================================================================ the LLM in training form
+
+class LoRALinear(nn.Module):
+    def __init__(self, base, rank, alpha):
+        super().__init__()
+        self.base = freeze(base)
+        self.a = nn.Parameter(torch.randn(rank, base.in_features) / math.sqrt(base.in_features))
+        self.b = nn.Parameter(torch.zeros(base.out_features, rank))
+        self.scale = alpha / rank
+
+    def forward(self, x):
+        return self.base(x) + (x @ self.a.t() @ self.b.t()) * self.scale
+
+    def merged(self):
+        lin = nn.Linear(self.base.in_features, self.base.out_features, bias=False)
+        with torch.no_grad():
+            lin.weight.copy_(self.base.weight + self.scale * self.b @ self.a)
+        return lin
+
+
+LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+
+class TrainLlm(nn.Module):
+    """llm.embed + llm.forward with the signal tokens' embedding and output rows as their own parameters."""
+
+    def __init__(self, embed, fwd):
+        super().__init__()
+        self.fwd = fwd
+        w = embed.embed_tokens.weight.detach()
+        h = fwd.lm_head.weight.detach()
+        self.embed_base = nn.Parameter(w[:BASE].clone())
+        self.embed_sig = nn.Parameter(w[BASE:].clone())
+        self.head_base = nn.Parameter(h[:BASE].clone())
+        self.head_sig = nn.Parameter(h[BASE:].clone())
+        freeze(fwd.lm_head)
+
+    def table(self):
+        return torch.cat([self.embed_base, self.embed_sig], 0)
+
+    def body_params(self):
+        return [p for n, p in self.fwd.named_parameters() if not n.startswith("lm_head")]
+
+    def add_lora(self):
+        for layer in self.fwd.layers:
+            for name in LORA_TARGETS:
+                setattr(layer, name, LoRALinear(getattr(layer, name), LORA_RANK, LORA_ALPHA))
+        return [p for layer in self.fwd.layers for name in LORA_TARGETS
+                for p in (getattr(layer, name).a, getattr(layer, name).b)]
+
+    def merge_lora(self):
+        for layer in self.fwd.layers:
+            for name in LORA_TARGETS:
+                mod = getattr(layer, name)
+                if isinstance(mod, LoRALinear):
+                    setattr(layer, name, mod.merged())
+
+    def forward(self, embeds, mask):
+        b, t = embeds.shape[:2]
+        past = torch.zeros(nano.LAYERS, 2, b, nano.HEADS, 0, nano.HEAD_DIM)
+        pos = torch.arange(t).unsqueeze(0).expand(b, -1)
+        _, hidden, _ = self.fwd(embeds, mask, pos, past)
+        return hidden @ torch.cat([self.head_base, self.head_sig], 0).t(), hidden
+
+    def export_into(self, embed, fwd):
+        self.merge_lora()
+        with torch.no_grad():
+            embed.embed_tokens.weight.copy_(self.table())
+            fwd.lm_head.weight.copy_(torch.cat([self.head_base, self.head_sig], 0))
+        for i, layer in enumerate(self.fwd.layers):
+            fwd.layers[i].load_state_dict(layer.state_dict())
+        fwd.norm.load_state_dict(self.fwd.norm.state_dict())
+
+
+def pad_batch(seqs, fill):
+    n = max(len(s) for s in seqs)
+    return torch.tensor([s + [fill] * (n - len(s)) for s in seqs]), torch.tensor(
+        [[1] * len(s) + [0] * (n - len(s)) for s in seqs])
+
+
+# ================================================================ stage 1b: LLM pretraining on the world's text
+
+def world_text_lines(w, split="train"):
+    """The world's text as plain lines: dialogues in the prompt template (media as empty tags), captions."""
+    tags = {"image": "<Img></Img>", "audio": "<Aud></Aud>", "video": "<Vid></Vid>"}
+    lines = []
+    for d in w.dialogues(split):
+        parts = []
+        for u, a in zip(d["turns"][0::2], d["turns"][1::2]):
+            media = "".join(tags[m["modality"]] for m in u["media"])
+            parts.append("### Human: " + media + (" " if media else "") + u["text"] + "\n### Assistant: " + a["text"])
+        lines.append("\n".join(parts) + "\n###")
+    for m in MODALITIES:
+        for s in w.samples(m, split):
+            lines.extend(s["captions"])
+    return lines
+
+
+def pretrain_llm(llm, w, sp, budget, log, rng):
+    lines = world_text_lines(w) + corpus.generate_corpus(7, 1000)
+    seqs = [[BOS] + sp.encode(x)[:126] + [EOS] for x in lines]
+    params = [llm.embed_base, llm.head_base] + llm.body_params()
+    for p in params:
+        p.requires_grad_(True)
+    steps = budget["pretrain"]
+    opt, sched, params = adam(params, 2e-3, steps, warmup=100)
+    batches = length_batches([len(x) for x in seqs], 32, rng)
+    t0 = time.time()
+    for it in range(steps):
+        batch = [seqs[i] for i in next(batches)]
+        ids, mask = pad_batch(batch, PAD)
+        logits, _ = llm(F.embedding(ids, llm.table()), mask)
+        labels = ids.masked_fill(mask == 0, -100)
+        loss = F.cross_entropy(logits[:, :-1].reshape(-1, nano.VOCAB), labels[:, 1:].reshape(-1), ignore_index=-100)
+        step(opt, sched, params, loss)
+        if it % 250 == 0 or it == steps - 1:
+            log(f"stage1 llm pretrain step {it}/{steps} loss {loss.item():.3f}")
+    log(f"stage1 llm pretrain: {time.time() - t0:.0f}s, {len(seqs)} texts, trained {count(params)} params")
+
+
+# ================================================================ stage 1c: latent diffusion decoders
+
+class VaeEncoder(nn.Module):
+    """Training-only encoder of a modality's VAE: two ×2 downsamplings to the latent, mean and log-variance."""
+
+    def __init__(self, nd, cin, latent, down, width):
+        super().__init__()
+        k = tuple(1 if s == 1 else 3 for s in down)
+        pad = tuple(0 if s == 1 else 1 for s in down)
+        self.conv_in = C._conv(nd, cin, width // 4, 3, padding=1)
+        self.res1 = C.ResBlock(nd, width // 4, width // 4)
+        self.down1 = C._conv(nd, width // 4, width // 2, k, stride=down, padding=pad)
+        self.res2 = C.ResBlock(nd, width // 2, width // 2)
+        self.down2 = C._conv(nd, width // 2, width, k, stride=down, padding=pad)
+        self.res3 = C.ResBlock(nd, width, width)
+        self.norm = nn.GroupNorm(8, width)
+        self.out = C._conv(nd, width, 2 * latent, 3, padding=1)
+        self.register_buffer("_e", torch.zeros(0), persistent=False)
+
+    def forward(self, x):
+        h = self.res1(self.conv_in(x), self._e)
+        h = self.res2(self.down1(h), self._e)
+        h = self.res3(self.down2(h), self._e)
+        mean, logvar = self.out(F.silu(self.norm(h))).chunk(2, dim=1)
+        return mean, logvar.clamp(-20, 5)
+
+
+VAE_SPEC = {"image": (2, 3, 4, (2, 2), 64), "video": (3, 3, 4, (1, 2, 2), 32), "audio": (2, 1, 8, (2, 2), 64)}
+
+
+def train_vae(m, mods, data, budget, log, rng):
+    nd, cin, lat, down, width = VAE_SPEC[m]
+    enc = VaeEncoder(nd, cin, lat, down, width)
+    dec = freeze(mods[f"decoder.{m}.vae_decoder"], True).train()
+    params = list(enc.parameters()) + list(dec.parameters())
+    steps = budget["vae"]
+    opt, sched, params = adam(params, 2e-3, steps)
+    x_all = data.dec_target[m]
+    t0 = time.time()
+    for it in range(steps):
+        x = x_all[rng.sample(range(len(x_all)), min(48 if m == "image" else 32, len(x_all)))]
+        mean, logvar = enc(x)
+        z = mean + torch.randn_like(mean) * (0.5 * logvar).exp()
+        rec = dec(z)
+        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
+        loss = F.mse_loss(rec, x) + 1e-4 * kl
+        step(opt, sched, params, loss)
+        if it % 200 == 0 or it == steps - 1:
+            log(f"stage1 vae {m} step {it}/{steps} loss {loss.item():.4f} kl {kl.item():.2f}")
+    freeze(dec).eval()
+    freeze(enc).eval()
+    with torch.no_grad():
+        means = torch.cat([enc(x_all[i:i + 256])[0] for i in range(0, len(x_all), 256)])
+        s = float(means.std())
+        # the decoder is called on latent / latent_scale: fold s·latent_scale into its first conv so that the
+        # diffusion latent (mean / s) has unit variance
+        dec.conv_in.weight.mul_(s * nano.LATENT_SCALE)
+    log(f"stage1 vae {m}: {time.time() - t0:.0f}s, latent std {s:.3f}")
+    return enc, s
+
+
+@torch.no_grad()
+def latents(enc, s, x):
+    return torch.cat([enc(x[i:i + 256])[0] for i in range(0, len(x), 256)]) / s
+
+
+def train_vocoder(mods, data, budget, log, rng):
+    voc = freeze(mods["decoder.audio.vocoder"], True).train()
+    params = list(voc.parameters())
+    steps = budget["vocoder"]
+    opt, sched, params = adam(params, 1e-3, steps)
+    waves = torch.stack([torch.from_numpy(D.pcm16(data.w.render(s))) for s in data.samples["audio"]])
+    mels = data.dec_target["audio"]
+    t0 = time.time()
+    for it in range(steps):
+        idx = rng.sample(range(len(waves)), min(16, len(waves)))
+        y = voc(mels[idx].squeeze(1))
+        loss = stft_loss(y, waves[idx])
+        step(opt, sched, params, loss)
+        if it % 200 == 0 or it == steps - 1:
+            log(f"stage1 vocoder step {it}/{steps} loss {loss.item():.4f}")
+    freeze(voc).eval()
+    log(f"stage1 vocoder: {time.time() - t0:.0f}s")
+
+
+def stft_loss(y, x):
+    loss = 0.0
+    for n_fft in (256, 512, 1024):
+        win = torch.hann_window(n_fft)
+        a = torch.stft(y, n_fft, n_fft // 4, window=win, return_complex=True).abs()
+        b = torch.stft(x, n_fft, n_fft // 4, window=win, return_complex=True).abs()
+        loss = loss + (b - a).norm() / b.norm().clamp_min(1e-6) + F.l1_loss(torch.log(a + 1e-4), torch.log(b + 1e-4))
+    return loss / 3
+
+
+ALPHAS = torch.tensor(schedulers.alphas_cumprod(nano.SCHEDULER), dtype=torch.float32)
+
+
+def noisy(x0, t, noise):
+    a = ALPHAS[t].view(-1, *([1] * (x0.dim() - 1)))
+    return a.sqrt() * x0 + (1 - a).sqrt() * noise
+
+
+def train_denoiser(m, mods, data, z_all, budget, log, rng):
+    te = freeze(mods[f"decoder.{m}.text_encoder"], True).train()
+    den = freeze(mods[f"decoder.{m}.denoiser"], True).train()
+    params = list(te.parameters()) + list(den.parameters())
+    steps = budget["denoiser"][m]
+    opt, sched, params = adam(params, 1e-3, steps)
+    neg = text_ids(data.sp, "", nano.TEXT_LEN)
+    caps = [[text_ids(data.sp, c, nano.TEXT_LEN) for c in s["captions"]]
+            + [text_ids(data.sp, world_text.canonical_caption(m, s["attrs"]), nano.TEXT_LEN)]
+            for s in data.samples[m]]
+    t0 = time.time()
+    for it in range(steps):
+        idx = rng.sample(range(len(z_all)), min(64, len(z_all)))
+        ids = torch.tensor([neg if rng.random() < CAPTION_DROPOUT else rng.choice(caps[i]) for i in idx])
+        x0 = z_all[idx]
+        t = torch.randint(0, nano.SCHEDULER["num_train_timesteps"], (len(idx),))
+        noise = torch.randn_like(x0)
+        loss = F.mse_loss(den(noisy(x0, t, noise), t.float(), te(ids)), noise)
+        step(opt, sched, params, loss)
+        if it % 500 == 0 or it == steps - 1:
+            log(f"stage1 denoiser {m} step {it}/{steps} loss {loss.item():.4f}")
+    freeze(te).eval()
+    freeze(den).eval()
+    log(f"stage1 denoiser {m}: {time.time() - t0:.0f}s, trained {count(params)} params")
+
+
+# ================================================================ stages 2-4: alignment and instruction tuning
+
+class Aligner:
+    """Everything the LLM-centric stages need: media embeddings, target latents, caption conditionings."""
+
+    def __init__(self, mods, llm, data, zs, sp):
+        self.mods, self.llm, self.data, self.zs, self.sp = mods, llm, data, zs, sp
+        self.emb = {}
+        with torch.no_grad():
+            for m in MODALITIES:
+                self.emb[m] = torch.cat([mods[f"encoder.{m}"](data.enc_in[m][i:i + 256])
+                                         for i in range(0, len(data.enc_in[m]), 256)])
+        self.media_cache = {}
+        self.cond_cache = {}
+
+    @torch.no_grad()
+    def media_embedding(self, ref):
+        key = (ref["modality"], ref["seed"])
+        if key not in self.media_cache:
+            m = ref["modality"]
+            x = D.encoder_input(m, world.World.render(ref), codec=(m == "video"))
+            self.media_cache[key] = self.mods[f"encoder.{m}"](x.unsqueeze(0))[0]
+        return self.media_cache[key]
+
+    @torch.no_grad()
+    def caption_conditioning(self, m, caption):
+        key = (m, caption)
+        if key not in self.cond_cache:
+            ids = torch.tensor([text_ids(self.sp, caption, nano.TEXT_LEN)])
+            self.cond_cache[key] = self.mods[f"decoder.{m}.text_encoder"](ids)[0]
+        return self.cond_cache[key]
+
+    def target_latent(self, m, attrs, rng):
+        pool = self.data.combo_index[m].get(world.combo_key(m, attrs))
+        if not pool:
+            return None
+        return self.zs[m][rng.choice(pool)]
+
+    def forward(self, examples, media_vecs):
+        """(logits, hidden, labels) for examples {ids, labels_from}; media_vecs: [n_media, H] in order."""
+        ids, mask = pad_batch([e["ids"] for e in examples], PAD)
+        is_media = ids == D.MEDIA
+        x = F.embedding(ids.clamp_min(0), self.llm.table())
+        if media_vecs is not None and len(media_vecs):
+            x = x.clone()
+            x[is_media] = media_vecs
+        logits, hidden = self.llm(x, mask)
+        labels = ids.clone()
+        for r, e in enumerate(examples):
+            labels[r, :e["labels_from"]] = -100
+        labels = labels.masked_fill(mask == 0, -100)
+        return logits, hidden, labels
+
+    def project_media(self, examples):
+        vecs = []
+        for e in examples:
+            for ref in e["media"]:
+                m = ref["modality"]
+                emb = ref["emb"] if "emb" in ref else self.media_embedding(ref)
+                vecs.append(self.mods[f"input_projection.{m}"](emb.unsqueeze(0))[0, 0])
+        return torch.stack(vecs) if vecs else None
+
+    def losses(self, examples, rng, with_groups=True):
+        logits, hidden, labels = self.forward(examples, self.project_media(examples))
+        nll = F.cross_entropy(logits[:, :-1].reshape(-1, nano.VOCAB), labels[:, 1:].reshape(-1), ignore_index=-100)
+        if not with_groups:
+            return nll, {"nll": nll.item()}
+        by_mod = defaultdict(list)
+        for r, e in enumerate(examples):
+            for m, start, target in e["groups"]:
+                by_mod[m].append((r, start, target))
+        l2, dn, n = 0.0, 0.0, 0
+        for m, groups in by_mod.items():
+            k = nano.SIGNAL_COUNTS[m]
+            h = torch.stack([hidden[r, s:s + k] for r, s, _ in groups])
+            first = nano.signal_first_id(m) - BASE
+            e_sig = self.llm.embed_sig[first:first + k].unsqueeze(0).expand(len(groups), -1, -1)
+            cond = self.mods[f"output_projection.{m}"](h, e_sig)
+            target = torch.stack([self.caption_conditioning(m, t["caption"]) for _, _, t in groups])
+            l2 = l2 + F.mse_loss(cond, target) * len(groups)
+            z = [self.target_latent(m, t["attrs"], rng) for _, _, t in groups]
+            keep = [i for i, v in enumerate(z) if v is not None]
+            if keep:
+                x0 = torch.stack([z[i] for i in keep])
+                t = torch.randint(0, nano.SCHEDULER["num_train_timesteps"], (len(keep),))
+                noise = torch.randn_like(x0)
+                pred = self.mods[f"decoder.{m}.denoiser"](noisy(x0, t, noise), t.float(), cond[keep])
+                dn = dn + F.mse_loss(pred, noise) * len(keep)
+            n += len(groups)
+        if n == 0:
+            return nll, {"nll": nll.item()}
+        l2, dn = l2 / n, dn / n
+        return nll + W_L2 * l2 + W_DENOISE * dn, {"nll": nll.item(), "l2": float(l2), "denoise": float(dn)}
+
+
+def stage2_examples(al, rng, n):
+    """X → caption: the media embedding alone as the human turn, one of the sample's captions as the answer."""
+    out = []
+    for _ in range(n):
+        m = rng.choice(MODALITIES)
+        i = rng.randrange(len(al.data.samples[m]))
+        s = al.data.samples[m][i]
+        p = D.prompt_ids(al.sp, [{"media": [m], "text": ""}])
+        out.append({"ids": p + al.sp.encode(rng.choice(s["captions"])) + [EOS], "labels_from": len(p),
+                    "media": [{"modality": m, "emb": al.emb[m][i]}], "groups": []})
+    return out
+
+
+def train_stage(name, al, params, batches, steps, lr, log, rng, with_groups=True):
+    opt, sched, params = adam(params, lr, steps)
+    t0 = time.time()
+    for it in range(steps):
+        loss, parts = al.losses(batches(), rng, with_groups)
+        step(opt, sched, params, loss)
+        if it % 100 == 0 or it == steps - 1:
+            log(f"{name} step {it}/{steps} " + " ".join(f"{k} {v:.4f}" for k, v in parts.items()))
+    log(f"{name}: {time.time() - t0:.0f}s")
+
+
+def trainable_share(total, params):
+    n = count(params)
+    return n, 100.0 * n / total
+
+
+# ================================================================ the whole run
+
+def tokenizer_sentences(w, seed):
+    lines = corpus.generate_corpus(seed, 20000)
+    for line in world_text_lines(w):
+        lines.extend(line.split("\n"))
+    return lines
+
+
+def make_world(budget_name="full", world_seed=1):
+    """The world a budget trains on (its test split is what ``evaluate`` scores)."""
+    b = BUDGETS[budget_name]
+    return world.World(world_seed, 0, {"samples": {"train": b["samples"], "valid": 200, "test": 200},
+                                       "dialogues": {"train": b["dialogues"], "valid": 400, "test": 800}})
+
+
+def bucketed(examples, size, rng):
+    gen = length_batches([len(e["ids"]) for e in examples], size, rng)
+    return lambda: [examples[i] for i in next(gen)]
+
+
+def run(args, log):
+    torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)  # denormal activations made some steps 50x slower
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    budget = BUDGETS[args.budget]
+    w = make_world(args.budget, args.world_seed)
+    model_bytes = tokenizer.train_tokenizer(args.seed, sentences=tokenizer_sentences(w, args.seed))
+    sp = tokenizer.load_processor(model_bytes)
+    log(f"tokenizer: {sp.get_piece_size()} pieces trained on corpus + world text")
+    mods = nano.build(args.seed)
+    total = sum(count(m.parameters()) for m in mods.values())
+    log(f"nano NExT-GPT: {total} parameters in {len(mods)} components")
+    data = Data(w, sp, log)
+    shares = OrderedDict()
+
+    # ---- stage 1 (checkpointed: --resume picks the later stages up from it)
+    ckpt = os.path.join(args.work, "stage1.pt")
+    llm = TrainLlm(mods["llm.embed"], mods["llm.forward"])
+    if args.resume and os.path.exists(ckpt):
+        state = torch.load(ckpt)
+        for name, sd in state["mods"].items():
+            mods[name].load_state_dict(sd)
+        llm.load_state_dict(state["llm"])
+        zs = state["zs"]
+        log(f"stage1: resumed from {ckpt}")
+        redo = set(filter(None, args.retrain.split(",")))
+        if "encoders" in redo:
+            tower = train_encoders(mods, data, budget, log, rng)
+            log("stage1 encoders zero-shot retrieval (valid):", encoder_retrieval_accuracy(mods, tower, w, sp))
+        if "llm" in redo:
+            fresh = nano.build(args.seed)
+            mods["llm.embed"], mods["llm.forward"] = fresh["llm.embed"], fresh["llm.forward"]
+            llm = TrainLlm(mods["llm.embed"], mods["llm.forward"])
+            pretrain_llm(llm, w, sp, budget, log, rng)
+        if redo:
+            torch.save({"mods": {n: m.state_dict() for n, m in mods.items()}, "llm": llm.state_dict(), "zs": zs},
+                       ckpt)
+    else:
+        tower = train_encoders(mods, data, budget, log, rng)
+        log("stage1 encoders zero-shot retrieval (valid):", encoder_retrieval_accuracy(mods, tower, w, sp))
+        pretrain_llm(llm, w, sp, budget, log, rng)
+        zs = {}
+        for m in MODALITIES:
+            enc, s = train_vae(m, mods, data, budget, log, rng)
+            zs[m] = latents(enc, s, data.dec_target[m])
+        train_vocoder(mods, data, budget, log, rng)
+        for m in MODALITIES:
+            train_denoiser(m, mods, data, zs[m], budget, log, rng)
+        torch.save({"mods": {n: m.state_dict() for n, m in mods.items()}, "llm": llm.state_dict(), "zs": zs}, ckpt)
+    for mod in mods.values():
+        freeze(mod).eval()
+    freeze(llm)
+    shares["stage 1 (each part from scratch)"] = (total, 100.0)
+
+    al = Aligner(mods, llm, data, zs, sp)
+    # ---- stage 2: only the input projections
+    params = [p for m in MODALITIES for p in freeze(mods[f"input_projection.{m}"], True).parameters()]
+    shares["stage 2 input projections"] = trainable_share(total, params)
+    train_stage("stage2", al, params, lambda: stage2_examples(al, rng, 32), budget["stage2"], 2e-3, log, rng,
+                with_groups=False)
+    freeze(mods["input_projection.image"]), freeze(mods["input_projection.audio"]), freeze(mods["input_projection.video"])
+
+    # ---- stage 3: output projections + signal tokens' rows
+    gen = [e for d in w.dialogues("train") if d["kind"] in ("explicit", "explicit_multi", "implicit")
+           for e in D.dialogue_examples(sp, d)]
+    llm.embed_sig.requires_grad_(True)
+    llm.head_sig.requires_grad_(True)
+    params = [llm.embed_sig, llm.head_sig] + [p for m in MODALITIES
+                                              for p in freeze(mods[f"output_projection.{m}"], True).parameters()]
+    shares["stage 3 output projections + signal tokens"] = trainable_share(total, params)
+    train_stage("stage3", al, params, bucketed(gen, 24, rng), budget["stage3"], 2e-3, log, rng)
+    freeze(llm)
+
+    # ---- stage 4: LoRA + both projections on every dialogue
+    lora = llm.add_lora()
+    allex = [e for d in w.dialogues("train") for e in D.dialogue_examples(sp, d)]
+    params = lora + [p for m in MODALITIES for name in ("input_projection", "output_projection")
+                     for p in freeze(mods[f"{name}.{m}"], True).parameters()]
+    shares["stage 4 LoRA + projections"] = trainable_share(total, params)
+    train_stage("stage4", al, params, bucketed(allex, 24, rng), budget["stage4"], 1e-3, log,
+                rng)
+    for mod in mods.values():
+        freeze(mod).eval()
+    llm.export_into(mods["llm.embed"], mods["llm.forward"])
+    for k, v in shares.items():
+        log(f"trainable share: {k}: {v[0]} params, {v[1]:.2f}%")
+    return mods, model_bytes, shares, w
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--world-seed", type=int, default=1)
+    ap.add_argument("--budget", choices=sorted(BUDGETS), default="full")
+    ap.add_argument("--threads", type=int, default=max(1, min(2, os.cpu_count() or 1)))
+    ap.add_argument("--out", default="models/nano")
+    ap.add_argument("--reference", default=None)
+    ap.add_argument("--work", default=".train", help="log and checkpoints")
+    ap.add_argument("--resume", action="store_true", help="take stage 1 from <work>/stage1.pt when present")
+    ap.add_argument("--retrain", default="", help="with --resume: stage-1 parts to train again (encoders,llm)")
+    args = ap.parse_args(argv)
+    os.makedirs(args.work, exist_ok=True)
+    log = Log(os.path.join(args.work, "train.log"))
+    log(f"train: budget {args.budget}, seed {args.seed}, world seed {args.world_seed}, {args.threads} threads")
+    t0 = time.time()
+    mods, model_bytes, shares, _ = run(args, log)
+    desc = ("Nano NExT-GPT bundle trained on the synthetic world (model-tooling/train-nano, budget "
+            f"{args.budget}): encoder 128, LLM hidden 256 x 4 layers, image 32x32, video 8 frames 32x32, "
+            "audio 1 s 16 kHz.")
+    loaded, sp, manifest = export.export_modules(mods, model_bytes, args.seed, args.out, desc, log=log)
+    if args.reference:
+        export.write_references(loaded, sp, args.seed, manifest, args.reference, log=log)
+    with open(os.path.join(args.work, "shares.json"), "w") as f:
+        json.dump(shares, f, indent=1)
+    log(f"train: done in {(time.time() - t0) / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
