@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import components as C
-from . import corpus, export, nano, schedulers, tokenizer, world, world_media, world_text
+from . import corpus, export, nano, pipeline, schedulers, tokenizer, world, world_media, world_text
 from . import train_data as D
 from .tokenizer import BOS, EOS, PAD
 
@@ -125,11 +125,6 @@ def length_batches(lengths, size, rng):
         yield from chunks
 
 
-def text_ids(sp, text, n):
-    ids = [BOS] + sp.encode(text)[:n - 2] + [EOS]
-    return ids + [PAD] * (n - len(ids))
-
-
 # ================================================================ stage 1a: encoders, contrastive with text
 
 class TextTower(nn.Module):
@@ -153,7 +148,7 @@ def train_encoders(mods, data, budget, log, rng):
     params = list(tower.parameters()) + [logit_scale] + [p for m in MODALITIES for p in encs[m].parameters()]
     steps = budget["contrastive"] * len(MODALITIES)
     opt, sched, params = adam(params, 2e-3, steps)
-    caps = {m: torch.tensor([text_ids(data.sp, world_text.canonical_caption(m, s["attrs"]), 24)
+    caps = {m: torch.tensor([tokenizer.text_encoder_ids(data.sp, world_text.canonical_caption(m, s["attrs"]), 24)
                              for s in data.samples[m]]) for m in MODALITIES}
     keys = {m: [world.combo_key(m, s["attrs"]) for s in data.samples[m]] for m in MODALITIES}
     t0 = time.time()
@@ -184,7 +179,7 @@ def encoder_retrieval_accuracy(mods, tower, w, sp, split="valid"):
     out = {}
     for m in MODALITIES:
         combos = world.all_combos(m)
-        t = tower(torch.tensor([text_ids(sp, world_text.canonical_caption(m, c), 24) for c in combos]))
+        t = tower(torch.tensor([tokenizer.text_encoder_ids(sp, world_text.canonical_caption(m, c), 24) for c in combos]))
         items = w.samples(m, split)[:200]
         e = mods[f"encoder.{m}"](torch.stack([D.encoder_input(m, w.render(s)) for s in items]))
         pred = (e @ t.t()).argmax(1).tolist()
@@ -276,7 +271,7 @@ def pad_batch(seqs, fill):
 
 def world_text_lines(w, split="train"):
     """The world's text as plain lines: dialogues in the prompt template (media as empty tags), captions."""
-    tags = {"image": "<Img></Img>", "audio": "<Aud></Aud>", "video": "<Vid></Vid>"}
+    tags = {m: "".join(pair) for m, pair in pipeline.PROMPT["media"].items()}
     lines = []
     for d in w.dialogues(split):
         parts = []
@@ -421,9 +416,9 @@ def train_denoiser(m, mods, data, z_all, budget, log, rng):
     params = list(te.parameters()) + list(den.parameters())
     steps = budget["denoiser"][m]
     opt, sched, params = adam(params, 1e-3, steps)
-    neg = text_ids(data.sp, "", nano.TEXT_LEN)
-    caps = [[text_ids(data.sp, c, nano.TEXT_LEN) for c in s["captions"]]
-            + [text_ids(data.sp, world_text.canonical_caption(m, s["attrs"]), nano.TEXT_LEN)]
+    neg = tokenizer.text_encoder_ids(data.sp, "", nano.TEXT_LEN)
+    caps = [[tokenizer.text_encoder_ids(data.sp, c, nano.TEXT_LEN) for c in s["captions"]]
+            + [tokenizer.text_encoder_ids(data.sp, world_text.canonical_caption(m, s["attrs"]), nano.TEXT_LEN)]
             for s in data.samples[m]]
     t0 = time.time()
     for it in range(steps):
@@ -469,7 +464,7 @@ class Aligner:
     def caption_conditioning(self, m, caption):
         key = (m, caption)
         if key not in self.cond_cache:
-            ids = torch.tensor([text_ids(self.sp, caption, nano.TEXT_LEN)])
+            ids = torch.tensor([tokenizer.text_encoder_ids(self.sp, caption, nano.TEXT_LEN)])
             self.cond_cache[key] = self.mods[f"decoder.{m}.text_encoder"](ids)[0]
         return self.cond_cache[key]
 
@@ -647,7 +642,8 @@ def run(args, log):
     shares["stage 2 input projections"] = trainable_share(total, params)
     train_stage("stage2", al, params, lambda: stage2_examples(al, rng, 32), budget["stage2"], 2e-3, log, rng,
                 with_groups=False)
-    freeze(mods["input_projection.image"]), freeze(mods["input_projection.audio"]), freeze(mods["input_projection.video"])
+    for m in MODALITIES:
+        freeze(mods[f"input_projection.{m}"])
 
     # ---- stage 3: output projections + signal tokens' rows
     gen = [e for d in w.dialogues("train") if d["kind"] in ("explicit", "explicit_multi", "implicit")

@@ -70,7 +70,6 @@ class TrainDataTest(unittest.TestCase):
 class TrainPipelineTest(unittest.TestCase):
     def test_smoke_budget_trains_every_stage_and_exports_a_loadable_bundle(self):
         with tempfile.TemporaryDirectory() as tmp:
-            lines = []
             code = train.main(["--budget", "quick", "--out", os.path.join(tmp, "nano"), "--work", tmp,
                                "--threads", "1"])
             self.assertEqual(code, 0)
