@@ -465,26 +465,41 @@ class VaeDecoder(nn.Module):
 
 
 class Vocoder(nn.Module):
-    """log-mel [B,Tm,mel] -> waveform [B,Tm*160] in [-1,1]: transposed convs ×8 ×5 ×4, tanh."""
+    """log-mel [B,Tm,mel] -> waveform [B,Tm*hop] in [-1,1], a sinusoidal-bank vocoder: a conv net reads the mel and
+    sets, per frame, the sine and cosine amplitudes of a fixed bank of log-spaced frequencies; the amplitudes are
+    interpolated linearly to the sample rate and the bank is summed on one global time axis, so a steady tone comes out
+    phase-continuous (a transposed-conv vocoder repeats a pattern every hop and buzzes on the frame rate's harmonics)."""
 
-    def __init__(self, mel: int = 64, width: int = 64, mel_mean: float = -5.0, mel_std: float = 2.0):
+    def __init__(self, mel: int = 64, width: int = 128, bank: int = 192, f_lo: float = 40.0, f_hi: float = 7600.0,
+                 hop: int = 160, rate: int = 16000, mel_mean: float = -5.0, mel_std: float = 2.0):
         super().__init__()
+        self.hop = hop
         self.register_buffer("mel_mean", torch.tensor(mel_mean))
         self.register_buffer("mel_std", torch.tensor(mel_std))
-        self.conv_in = nn.Conv1d(mel, width, 7, padding=3)
-        self.up1 = nn.ConvTranspose1d(width, width // 2, 16, stride=8, padding=4)
-        self.res1 = nn.Conv1d(width // 2, width // 2, 7, padding=3)
-        self.up2 = nn.ConvTranspose1d(width // 2, width // 4, 5, stride=5, padding=0)
-        self.res2 = nn.Conv1d(width // 4, width // 4, 7, padding=3)
-        self.up3 = nn.ConvTranspose1d(width // 4, width // 8, 8, stride=4, padding=2)
-        self.conv_out = nn.Conv1d(width // 8, 1, 7, padding=3)
+        ratio = torch.arange(bank, dtype=torch.float64) / (bank - 1)
+        omega = 2.0 * math.pi * f_lo * (f_hi / f_lo) ** ratio / rate
+        self.register_buffer("omega", omega.to(torch.float32))
+        self.conv_in = nn.Conv1d(mel, width, 5, padding=2)
+        self.conv_mid = nn.Conv1d(width, width, 5, padding=2)
+        self.conv_out = nn.Conv1d(width, 2 * bank, 3, padding=1)
 
     def forward(self, mel: Tensor) -> Tensor:
         x = (mel.transpose(1, 2) - self.mel_mean) / self.mel_std
         h = F.leaky_relu(self.conv_in(x), 0.1)
-        h = F.leaky_relu(self.up1(h), 0.1)
-        h = h + self.res1(F.leaky_relu(h, 0.1))
-        h = F.leaky_relu(self.up2(h), 0.1)
-        h = h + self.res2(F.leaky_relu(h, 0.1))
-        h = F.leaky_relu(self.up3(h), 0.1)
-        return torch.tanh(self.conv_out(h)).squeeze(1)
+        h = h + F.leaky_relu(self.conv_mid(h), 0.1)
+        amp = self.conv_out(h)  # [B, 2K, Tm]: the amplitudes at each frame's centre
+        frames = amp.size(2)
+        hop = self.hop
+        t = torch.arange(frames * hop, device=mel.device, dtype=torch.float64)
+        phase = torch.remainder(self.omega.to(torch.float64).unsqueeze(1) * t.unsqueeze(0), 2.0 * math.pi)
+        basis = torch.cat([torch.sin(phase), torch.cos(phase)], dim=0).to(mel.dtype).reshape(-1, frames, hop)
+        # linear interpolation between frame centres, frame by frame (never a [B, 2K, samples] tensor)
+        j = (torch.arange(hop, device=mel.device, dtype=mel.dtype) + 0.5) / hop
+        w_prev = torch.clamp(0.5 - j, min=0.0)
+        w_next = torch.clamp(j - 0.5, min=0.0)
+        w_cur = 1.0 - w_prev - w_next
+        padded = F.pad(amp, [1, 1], mode="replicate")
+        y = (torch.einsum("bkf,kfj->bfj", padded[:, :, :frames], basis) * w_prev
+             + torch.einsum("bkf,kfj->bfj", amp, basis) * w_cur
+             + torch.einsum("bkf,kfj->bfj", padded[:, :, 2:], basis) * w_next)
+        return torch.tanh(y.reshape(y.size(0), frames * hop))

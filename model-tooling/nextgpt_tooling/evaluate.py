@@ -26,7 +26,7 @@ from collections import OrderedDict, defaultdict
 import numpy as np
 import torch
 
-from . import export, judges as J, nano, pipeline, schedulers, train, world, world_media, world_text
+from . import export, judges as J, nano, pipeline, schedulers, tokenizer, train, world, world_media, world_text
 from . import train_data as D
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -127,10 +127,20 @@ class PythonRuntime:
 
     @torch.no_grad()
     def decode(self, m, group, seed):
-        d = self.manifest["decoders"][m]
         first = nano.signal_first_id(m)
         ids = torch.arange(first, first + nano.SIGNAL_COUNTS[m]).unsqueeze(0)
-        cond = self.mods[f"output_projection.{m}"](group["hidden"].unsqueeze(0), self.mods["llm.embed"](ids))
+        return self.decode_conditioning(
+            m, self.mods[f"output_projection.{m}"](group["hidden"].unsqueeze(0), self.mods["llm.embed"](ids)), seed)
+
+    @torch.no_grad()
+    def decode_caption(self, m, caption, seed):
+        """The decoder alone, conditioned by its own text encoder on the caption (how stage 1 trained it)."""
+        ids = torch.tensor([tokenizer.text_encoder_ids(self.sp, caption, nano.TEXT_LEN)])
+        return self.decode_conditioning(m, self.mods[f"decoder.{m}.text_encoder"](ids), seed)
+
+    @torch.no_grad()
+    def decode_conditioning(self, m, cond, seed):
+        d = self.manifest["decoders"][m]
         neg = self.mods[f"decoder.{m}.text_encoder"](torch.tensor([d["negative_prompt_ids"]]))
         noise = torch.randn([1] + d["latent_shape"], generator=torch.Generator().manual_seed(seed))
         sched = schedulers.make(d["defaults"]["scheduler"], d["scheduler"], d["defaults"]["steps"])
@@ -140,6 +150,16 @@ class PythonRuntime:
         if m == "audio":
             return D.pcm16(self.mods["decoder.audio.vocoder"](out.squeeze(1))[0].numpy())
         return D.unit_to_uint8(out[0])
+
+    def run_decoders_alone(self, cases, log):
+        """Every text → X target decoded straight from its caption: the ceiling the decoders set for those rows."""
+        out, t0 = {}, time.time()
+        for i, c in enumerate(cases):
+            if c["kind"] in ("explicit", "explicit_multi", "implicit"):
+                out[c["id"]] = {"text": "", "signals": list(c["targets"]),
+                                "media": {m: self.decode_caption(m, t["caption"], i) for m, t in c["targets"].items()}}
+        log(f"decoders alone: {len(out)} cases in {time.time() - t0:.0f}s")
+        return out
 
     def run(self, cases, media_dir, log):
         out = {}
@@ -247,7 +267,7 @@ def table(results):
     for row in ROW_ORDER:
         if not any(row in r for r in results.values()):
             continue
-        ref = results[paths[-1]].get(row) or results[paths[0]][row]
+        ref = next(results[p][row] for p in reversed(paths) if row in results[p])
         cells = [f"{100 * results[p][row]['acc']:.1f}%" if row in results[p] else "–" for p in paths]
         by = ", ".join(f"{k} {100 * v:.1f}%" for k, v in sorted(ref["by"].items()))
         lines.append(f"| {row} | {ref['n']} | " + " | ".join(cells) + f" | {by} |")
@@ -257,7 +277,8 @@ def table(results):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bundle", default=os.path.join(ROOT, "models", "nano"))
-    ap.add_argument("--paths", default="python,java")
+    ap.add_argument("--paths", default="python,java",
+                    help="python, java, and decoders (each text → X target decoded from its caption alone, no LLM)")
     ap.add_argument("--limit", type=int, default=None, help="first N test dialogues (default: all)")
     ap.add_argument("--budget", default="full", help="the training budget whose world to evaluate on")
     ap.add_argument("--out", default=os.path.join(ROOT, ".eval"))
@@ -283,6 +304,11 @@ def main(argv=None):
     for p in args.paths.split(","):
         if p == "python":
             outputs = PythonRuntime(args.bundle).run(cases, media_dir, log)
+        elif p == "decoders":
+            outputs = PythonRuntime(args.bundle).run_decoders_alone(cases, log)
+            results["decoders alone"] = {k: v for k, v in score([c for c in cases if c["id"] in outputs], outputs,
+                                                                  judges).items() if k.startswith("text →")}
+            continue
         elif p == "java":
             outputs = java_run(args.bundle, cases, media_dir, os.path.join(args.out, "java"), log)
         else:

@@ -1,6 +1,6 @@
 """Trains the nano NExT-GPT on the synthetic world, stage by stage as the paper does, and exports the bundle.
 
-    model-tooling/train-nano                     # everything, from nothing (≈ 60 min on 2 cores)
+    model-tooling/train-nano                     # everything, from nothing (≈ 75 min on 2 cores)
     /usr/bin/python3 -m nextgpt_tooling.train --out models/nano --reference models/reference/nano [--quick]
 
 Stages (NExT-GPT §4, at toy scale on ``world.World``):
@@ -43,9 +43,9 @@ BASE = tokenizer.BASE_VOCAB
 
 # steps per stage: "full" is the committed bundle's run, "quick" a smoke run of the whole pipeline
 BUDGETS = {
-    "full": {"samples": 3000, "dialogues": 8000, "contrastive": 500, "pretrain": 1500, "vae": 400, "vocoder": 600,
-             "denoiser": {"image": 2500, "video": 1200, "audio": 1200}, "stage2": 300, "stage3": 300,
-             "stage4": 1500},
+    "full": {"samples": 3000, "dialogues": 20000, "contrastive": 500, "pretrain": 2000, "vae": 400, "vocoder": 400,
+             "denoiser": {"image": 2500, "video": 2400, "audio": 1200}, "stage2": 300, "stage3": 300,
+             "stage4": 1200},
     "quick": {"samples": 120, "dialogues": 300, "contrastive": 6, "pretrain": 6, "vae": 4, "vocoder": 4,
               "denoiser": {"image": 4, "video": 4, "audio": 4}, "stage2": 4, "stage3": 4, "stage4": 6},
 }
@@ -269,11 +269,12 @@ def pad_batch(seqs, fill):
 
 # ================================================================ stage 1b: LLM pretraining on the world's text
 
-def world_text_lines(w, split="train"):
-    """The world's text as plain lines: dialogues in the prompt template (media as empty tags), captions."""
+def world_text_lines(w, split="train", max_dialogues=None):
+    """The world's text as plain lines (the tokenizer's training text): dialogues in the prompt template with media
+    as empty tags, and every caption."""
     tags = {m: "".join(pair) for m, pair in pipeline.PROMPT["media"].items()}
     lines = []
-    for d in w.dialogues(split):
+    for d in w.dialogues(split)[:max_dialogues]:
         parts = []
         for u, a in zip(d["turns"][0::2], d["turns"][1::2]):
             media = "".join(tags[m["modality"]] for m in u["media"])
@@ -285,26 +286,53 @@ def world_text_lines(w, split="train"):
     return lines
 
 
+def pretrain_texts(w, sp, split="train"):
+    """The LLM's pretraining text: every dialogue exactly as the serving prompt tokenizes it (signal tokens left out),
+    every caption, and the general corpus. A media slot holds the mean embedding of its caption's words (a "bag of
+    words"): the tiny LLM thereby learns to read one vector between media tags, which is what the input projections
+    are then aligned to produce (a billion-parameter LLM brings that ability; ours has to be taught it)."""
+    out = []
+    for d in w.dialogues(split):
+        e = D.dialogue_examples(sp, d)[-1]
+        ids = [i for i in e["ids"] if i < BASE]
+        out.append({"ids": ids, "media": [sp.encode(world_text.canonical_caption(r["modality"], r["attrs"]))
+                                          for r in e["media"]]})
+    for m in MODALITIES:  # one caption per sample (the dialogues hold the captions' phrasings too)
+        for n, smp in enumerate(w.samples(m, split)):
+            out.append({"ids": [BOS] + sp.encode(smp["captions"][n % len(smp["captions"])])[:126] + [EOS], "media": []})
+    out.extend({"ids": [BOS] + sp.encode(x)[:126] + [EOS], "media": []} for x in corpus.generate_corpus(7, 1000))
+    return out
+
+
+def bag_of_words(table, caption_ids):
+    return table[torch.tensor(caption_ids)].mean(0)
+
+
 def pretrain_llm(llm, w, sp, budget, log, rng):
-    lines = world_text_lines(w) + corpus.generate_corpus(7, 1000)
-    seqs = [[BOS] + sp.encode(x)[:126] + [EOS] for x in lines]
+    texts = pretrain_texts(w, sp)
     params = [llm.embed_base, llm.head_base] + llm.body_params()
     for p in params:
         p.requires_grad_(True)
     steps = budget["pretrain"]
     opt, sched, params = adam(params, 2e-3, steps, warmup=100)
-    batches = length_batches([len(x) for x in seqs], 32, rng)
+    batches = length_batches([len(x["ids"]) for x in texts], 32, rng)
     t0 = time.time()
     for it in range(steps):
-        batch = [seqs[i] for i in next(batches)]
-        ids, mask = pad_batch(batch, PAD)
-        logits, _ = llm(F.embedding(ids, llm.table()), mask)
-        labels = ids.masked_fill(mask == 0, -100)
+        batch = [texts[i] for i in next(batches)]
+        ids, mask = pad_batch([e["ids"] for e in batch], PAD)
+        table = llm.table()
+        x = F.embedding(ids.clamp_min(0), table)
+        is_media = ids == D.MEDIA
+        if is_media.any():
+            x = x.clone()
+            x[is_media] = torch.stack([bag_of_words(table, c) for e in batch for c in e["media"]])
+        logits, _ = llm(x, mask)
+        labels = ids.masked_fill((mask == 0) | is_media, -100)
         loss = F.cross_entropy(logits[:, :-1].reshape(-1, nano.VOCAB), labels[:, 1:].reshape(-1), ignore_index=-100)
         step(opt, sched, params, loss)
         if it % 250 == 0 or it == steps - 1:
             log(f"stage1 llm pretrain step {it}/{steps} loss {loss.item():.3f}")
-    log(f"stage1 llm pretrain: {time.time() - t0:.0f}s, {len(seqs)} texts, trained {count(params)} params")
+    log(f"stage1 llm pretrain: {time.time() - t0:.0f}s, {len(texts)} texts, trained {count(params)} params")
 
 
 # ================================================================ stage 1c: latent diffusion decoders
@@ -562,9 +590,12 @@ def trainable_share(total, params):
 
 # ================================================================ the whole run
 
+TOKENIZER_DIALOGUES = 8000  # the tokenizer reads a fixed share of the dialogues: a larger budget keeps its pieces
+
+
 def tokenizer_sentences(w, seed):
     lines = corpus.generate_corpus(seed, 20000)
-    for line in world_text_lines(w):
+    for line in world_text_lines(w, max_dialogues=TOKENIZER_DIALOGUES):
         lines.extend(line.split("\n"))
     return lines
 
@@ -574,6 +605,24 @@ def make_world(budget_name="full", world_seed=1):
     b = BUDGETS[budget_name]
     return world.World(world_seed, 0, {"samples": {"train": b["samples"], "valid": 200, "test": 200},
                                        "dialogues": {"train": b["dialogues"], "valid": 400, "test": 800}})
+
+
+# stage 1's parts, in training order (a VAE trained again means its denoiser is too: the latents change)
+STAGE1_PARTS = (["encoders", "llm"] + [f"vae.{m}" for m in MODALITIES] + ["vocoder"]
+                + [f"denoiser.{m}" for m in MODALITIES])
+
+
+def part_of(component):
+    """The stage-1 part that trains ``component`` (input/output projections belong to later stages: None)."""
+    kind = component.split(".")
+    if kind[0] == "encoder":
+        return "encoders"
+    if kind[0] == "llm":
+        return "llm"
+    if kind[0] == "decoder":
+        return {"vocoder": "vocoder", "vae_decoder": f"vae.{kind[1]}", "denoiser": f"denoiser.{kind[1]}",
+                "text_encoder": f"denoiser.{kind[1]}"}[kind[2]]
+    return None
 
 
 def bucketed(examples, size, rng):
@@ -597,39 +646,45 @@ def run(args, log):
     data = Data(w, sp, log)
     shares = OrderedDict()
 
-    # ---- stage 1 (checkpointed: --resume picks the later stages up from it)
+    # ---- stage 1 (checkpointed: --resume picks the later stages up from it; --retrain names parts to train again)
     ckpt = os.path.join(args.work, "stage1.pt")
     llm = TrainLlm(mods["llm.embed"], mods["llm.forward"])
+    redo = set(STAGE1_PARTS)
+    zs = {}
     if args.resume and os.path.exists(ckpt):
+        redo = set(filter(None, args.retrain.split(",")))
+        unknown = redo - set(STAGE1_PARTS)
+        if unknown:
+            raise SystemExit(f"--retrain: unknown parts {sorted(unknown)} (parts: {','.join(STAGE1_PARTS)})")
         state = torch.load(ckpt)
         for name, sd in state["mods"].items():
-            mods[name].load_state_dict(sd)
-        llm.load_state_dict(state["llm"])
+            if part_of(name) in redo:
+                continue
+            try:
+                mods[name].load_state_dict(sd)
+            except RuntimeError:  # the component's architecture changed since the checkpoint
+                redo.add(part_of(name))
+                log(f"stage1: {name} in the checkpoint does not fit the current architecture; training it again")
+        if "llm" not in redo:
+            llm.load_state_dict(state["llm"])
         zs = state["zs"]
-        log(f"stage1: resumed from {ckpt}")
-        redo = set(filter(None, args.retrain.split(",")))
-        if "encoders" in redo:
-            tower = train_encoders(mods, data, budget, log, rng)
-            log("stage1 encoders zero-shot retrieval (valid):", encoder_retrieval_accuracy(mods, tower, w, sp))
-        if "llm" in redo:
-            fresh = nano.build(args.seed)
-            mods["llm.embed"], mods["llm.forward"] = fresh["llm.embed"], fresh["llm.forward"]
-            llm = TrainLlm(mods["llm.embed"], mods["llm.forward"])
-            pretrain_llm(llm, w, sp, budget, log, rng)
-        if redo:
-            torch.save({"mods": {n: m.state_dict() for n, m in mods.items()}, "llm": llm.state_dict(), "zs": zs},
-                       ckpt)
-    else:
+        log(f"stage1: resumed from {ckpt}, training again: {sorted(redo) or 'nothing'}")
+    if "encoders" in redo:
         tower = train_encoders(mods, data, budget, log, rng)
         log("stage1 encoders zero-shot retrieval (valid):", encoder_retrieval_accuracy(mods, tower, w, sp))
+    if "llm" in redo:
         pretrain_llm(llm, w, sp, budget, log, rng)
-        zs = {}
-        for m in MODALITIES:
-            enc, s = train_vae(m, mods, data, budget, log, rng)
-            zs[m] = latents(enc, s, data.dec_target[m])
+    for m in MODALITIES:
+        if f"vae.{m}" in redo:
+            enc, sc = train_vae(m, mods, data, budget, log, rng)
+            zs[m] = latents(enc, sc, data.dec_target[m])
+            redo.add(f"denoiser.{m}")
+    if "vocoder" in redo:
         train_vocoder(mods, data, budget, log, rng)
-        for m in MODALITIES:
+    for m in MODALITIES:
+        if f"denoiser.{m}" in redo:
             train_denoiser(m, mods, data, zs[m], budget, log, rng)
+    if redo:
         torch.save({"mods": {n: m.state_dict() for n, m in mods.items()}, "llm": llm.state_dict(), "zs": zs}, ckpt)
     for mod in mods.values():
         freeze(mod).eval()
@@ -682,7 +737,8 @@ def main(argv=None):
     ap.add_argument("--reference", default=None)
     ap.add_argument("--work", default=".train", help="log and checkpoints")
     ap.add_argument("--resume", action="store_true", help="take stage 1 from <work>/stage1.pt when present")
-    ap.add_argument("--retrain", default="", help="with --resume: stage-1 parts to train again (encoders,llm)")
+    ap.add_argument("--retrain", default="", help="with --resume: stage-1 parts to train again, comma-separated: "
+                    + ",".join(STAGE1_PARTS))
     args = ap.parse_args(argv)
     os.makedirs(args.work, exist_ok=True)
     log = Log(os.path.join(args.work, "train.log"))

@@ -151,8 +151,13 @@ class SignalGenerationTest {
 
     @Test
     void aForcedModalityTheModelEmitsIsNotAppendedAgainAndASecondGroupIsIgnored() {
-        // image group at step 0 and again at step 6
+        // image group at step 0 and again at step 6; no EOS and no audio/video group before step 12 (a trained model
+        // would stop, or go on to another group, after its image)
+        int eos = LlmTestSupport.tier().tokenizer().eosId();
         LogitsProcessor hook = (request, step, logits) -> {
+            logits[eos] = Float.NEGATIVE_INFINITY;
+            logits[1004] = Float.NEGATIVE_INFINITY; // [AUD0]
+            logits[1012] = Float.NEGATIVE_INFINITY; // [VID0]
             if (step == 0 || step == 6) {
                 logits[1000] = 1e6f;
             }

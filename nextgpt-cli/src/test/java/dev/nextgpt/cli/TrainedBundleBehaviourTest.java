@@ -1,0 +1,121 @@
+package dev.nextgpt.cli;
+
+import static dev.nextgpt.cli.RunCommandTest.bundle;
+import static dev.nextgpt.cli.RunCommandTest.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the committed (trained) nano bundle does when served by the Java runtime: it draws what it is asked for,
+ * answers questions about media it is given, and routes requests to the right outputs. The inputs are renders of the
+ * synthetic world the bundle was trained on ({@code src/test/resources/behaviour}, made by model-tooling's
+ * {@code world_media}), none of them a training item. One {@code eval} run serves every test.
+ */
+class TrainedBundleBehaviourTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    static Path out;
+    static final Map<String, JsonNode> RESULTS = new HashMap<>();
+
+    @BeforeAll
+    static void runTheCases() throws IOException, URISyntaxException {
+        Path media = Path.of(TrainedBundleBehaviourTest.class.getResource("/behaviour").toURI());
+        Path cases = dir.resolve("cases.jsonl");
+        Files.writeString(cases, String.join("\n",
+                "{\"id\": \"draw\", \"text\": \"draw a red circle\"}",
+                "{\"id\": \"play\", \"text\": \"play a low tone, continuous\"}",
+                "{\"id\": \"chat\", \"text\": \"what can you do?\"}",
+                "{\"id\": \"image-colour\", \"text\": \"what colour is this?\", \"media\": [{\"modality\": \"image\", \"path\": \""
+                        + media.resolve("blue-square-top-left.png") + "\"}]}",
+                "{\"id\": \"audio-beeps\", \"text\": \"how many beeps are there?\", \"media\": [{\"modality\": \"audio\", \"path\": \""
+                        + media.resolve("high-two-beeps.wav") + "\"}]}",
+                "{\"id\": \"video-direction\", \"text\": \"which way does it move?\", \"media\": [{\"modality\": \"video\", \"path\": \""
+                        + media.resolve("green-triangle-up.mp4") + "\"}]}",
+                ""), StandardCharsets.UTF_8);
+        out = dir.resolve("out");
+        RunCommandTest.Outcome o = cli("eval", "--bundle", bundle().toString(), "--cases", cases.toString(),
+                "--out", out.toString(), "--batch", "6");
+        assertEquals(0, o.code(), o.err());
+        for (String line : Files.readAllLines(out.resolve("results.jsonl"))) {
+            JsonNode r = JSON.readTree(line);
+            RESULTS.put(r.get("id").asText(), r);
+        }
+    }
+
+    private static JsonNode result(String id) {
+        JsonNode r = RESULTS.get(id);
+        assertTrue(r != null && r.get("error").isNull(), id + ": " + r);
+        return r;
+    }
+
+    private static List<String> signals(JsonNode r) {
+        return JSON.convertValue(r.get("signals"), JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+    }
+
+    @Test
+    void drawARedCircleEmitsAnImageWhoseShapeIsRed() throws IOException {
+        JsonNode r = result("draw");
+        assertEquals(List.of("image"), signals(r), r.toString());
+        assertTrue(r.get("text").asText().contains("red circle"), r.toString());
+        BufferedImage img = ImageIO.read(out.resolve(r.get("outputs").get("image").asText()).toFile());
+        int red = 0;
+        int otherColour = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int rgb = img.getRGB(x, y);
+                int cr = (rgb >> 16) & 0xff;
+                int cg = (rgb >> 8) & 0xff;
+                int cb = rgb & 0xff;
+                if (cr > 140 && cg < 110 && cb < 110) {
+                    red++;
+                } else if (Math.max(cg, cb) > 140) {
+                    otherColour++;
+                }
+            }
+        }
+        // a circle of radius 3.4-4.4 px covers 36-61 pixels; the background is dark grey
+        assertTrue(red >= 20, "red pixels: " + red);
+        assertTrue(otherColour < red / 2, "pixels of another colour: " + otherColour + " (red " + red + ")");
+    }
+
+    @Test
+    void playRequestEmitsAudioOnly() {
+        assertEquals(List.of("audio"), signals(result("play")), result("play").toString());
+        assertTrue(Files.isRegularFile(out.resolve(result("play").get("outputs").get("audio").asText())));
+    }
+
+    @Test
+    void smallTalkEmitsNoOutput() {
+        assertEquals(List.of(), signals(result("chat")), result("chat").toString());
+        assertTrue(result("chat").get("text").asText().length() > 10, result("chat").toString());
+    }
+
+    @Test
+    void questionsAboutMediaAreAnsweredFromTheMedia() {
+        assertTrue(result("image-colour").get("text").asText().contains("blue"), result("image-colour").toString());
+        assertTrue(result("audio-beeps").get("text").asText().contains("two beeps"), result("audio-beeps").toString());
+        assertTrue(result("video-direction").get("text").asText().contains("up"), result("video-direction").toString());
+        for (String id : List.of("image-colour", "audio-beeps", "video-direction")) {
+            assertEquals(List.of(), signals(result(id)), "an answer, no output: " + result(id));
+        }
+    }
+}
