@@ -4,7 +4,7 @@ import unittest
 
 from common import BUNDLE, REFERENCE
 
-from nextgpt_tooling import corpus, tokenizer
+from nextgpt_tooling import corpus, tokenizer, train
 
 
 class TokenizerTest(unittest.TestCase):
@@ -16,7 +16,11 @@ class TokenizerTest(unittest.TestCase):
 
     def test_training_is_deterministic(self):
         self.assertEqual(tokenizer.train_tokenizer(1234), self.trained)
-        self.assertEqual(self.trained, self.committed, "seed 1234 must reproduce the committed tokenizer.model")
+
+    def test_the_world_text_and_seed_1234_reproduce_the_committed_tokenizer(self):
+        sentences = train.tokenizer_sentences(train.make_world(), 1234)
+        self.assertEqual(tokenizer.train_tokenizer(1234, sentences=sentences), self.committed,
+                         "train.py's tokenizer (corpus + world text, seed 1234) must reproduce the committed one")
 
     def test_corpus_is_deterministic_and_seeded(self):
         self.assertEqual(corpus.generate_corpus(7, 200), corpus.generate_corpus(7, 200))
