@@ -395,11 +395,17 @@ class Denoiser(nn.Module):
 
     A tiny UNet: conv in, res block, down, res block, cross-attention, res block, up, res block on [up; skip],
     conv out. ``down`` ∈ {None, (2,2), (1,2,2)}. ``input_skip`` scales a skip of the input latent to the output.
+    A learned position embedding over the latent grid lets the conditioning say *where* (which mel rows hold a pitch,
+    which frames a beep), which translation-equivariant convolutions alone cannot; the mean of the conditioning
+    tokens is also added to the timestep embedding, so every res block is modulated by it, not only the one
+    cross-attention.
     """
 
-    def __init__(self, nd: int, channels: int, ctx_dim: int = 64, width: int = 64, temb_dim: int = 128,
-                 down: Optional[Tuple[int, ...]] = None):
+    def __init__(self, nd: int, channels: int, spatial: List[int], ctx_dim: int = 64, width: int = 64,
+                 temb_dim: int = 128, down: Optional[Tuple[int, ...]] = None):
         super().__init__()
+        self.position = nn.Parameter(torch.zeros([1, width] + list(spatial)))
+        self.cond_temb = nn.Linear(ctx_dim, temb_dim)
         self.temb_in = 64
         self.temb_fc1 = nn.Linear(64, temb_dim)
         self.temb_fc2 = nn.Linear(temb_dim, temb_dim)
@@ -423,8 +429,9 @@ class Denoiser(nn.Module):
         self.input_skip = nn.Parameter(torch.ones(1))
 
     def forward(self, latent: Tensor, timestep: Tensor, conditioning: Tensor) -> Tensor:
-        temb = self.temb_fc2(F.silu(self.temb_fc1(timestep_embedding(timestep, self.temb_in))))
-        h1 = self.res1(self.conv_in(latent), temb)
+        temb = (self.temb_fc2(F.silu(self.temb_fc1(timestep_embedding(timestep, self.temb_in))))
+                + self.cond_temb(conditioning.mean(dim=1)))
+        h1 = self.res1(self.conv_in(latent) + self.position, temb)
         h = self.res2(self.down(h1), temb)
         h = self.attn(h, conditioning)
         h = self.res3(h, temb)

@@ -83,7 +83,8 @@ def _make(name):
     if part == "denoiser":
         nd = len(d["latent_shape"]) - 1
         down = {"image": (2, 2), "video": (1, 2, 2), "audio": None}[m]
-        return C.Denoiser(nd, d["latent_shape"][0], d["conditioning_dim"], width=32, temb_dim=64, down=down)
+        return C.Denoiser(nd, d["latent_shape"][0], d["latent_shape"][1:], d["conditioning_dim"], width=32,
+                          temb_dim=64, down=down)
     if part == "vae_decoder":
         if m == "image":
             return C.VaeDecoder(2, 4, 3, (2, 2))

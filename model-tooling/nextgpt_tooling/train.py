@@ -52,6 +52,14 @@ BUDGETS = {
 LORA_RANK, LORA_ALPHA = 16, 32
 CAPTION_DROPOUT = 0.1
 W_L2, W_DENOISE = 1.0, 1.0
+# std of the diffusion latent (the VAE latent is scaled to it; the VAE decoder's first conv undoes the scale). A
+# noise-schedule shift (Chen 2023, "On the importance of noise scheduling"): at unit std these tiny latents keep
+# their class structure even at t = 999 of SD's schedule, so a denoiser learned to read pitch or direction from the
+# noisy latent instead of the caption, and sampling from pure noise chose them at random.
+DIFFUSION_STD = {"image": 0.25, "video": 0.25, "audio": 0.25}
+# Min-SNR-γ loss weighting (Hang et al. 2023) for ε-prediction: low-noise steps, which only sharpen details, count
+# less; the high-noise steps that decide the caption's attributes count fully.
+MIN_SNR_GAMMA = 5.0
 
 
 class Log:
@@ -438,6 +446,22 @@ def noisy(x0, t, noise):
     return a.sqrt() * x0 + (1 - a).sqrt() * noise
 
 
+def denoising_loss(denoiser, x0, conditioning):
+    """ε-prediction MSE at uniformly drawn timesteps, Min-SNR-γ weighted (normalised to the batch's weights)."""
+    t = torch.randint(0, nano.SCHEDULER["num_train_timesteps"], (x0.size(0),))
+    noise = torch.randn_like(x0)
+    err = (denoiser(noisy(x0, t, noise), t.float(), conditioning) - noise).pow(2).flatten(1).mean(1)
+    snr = ALPHAS[t] / (1 - ALPHAS[t])
+    weight = snr.clamp(max=MIN_SNR_GAMMA) / snr
+    return (err * weight).sum() / weight.sum()
+
+
+def set_diffusion_std(vae_decoder, old, new):
+    """Rescale the VAE decoder's first conv so that it reads latents of std ``new`` instead of ``old``."""
+    with torch.no_grad():
+        vae_decoder.conv_in.weight.mul_(old / new)
+
+
 def train_denoiser(m, mods, data, z_all, budget, log, rng):
     te = freeze(mods[f"decoder.{m}.text_encoder"], True).train()
     den = freeze(mods[f"decoder.{m}.denoiser"], True).train()
@@ -452,10 +476,7 @@ def train_denoiser(m, mods, data, z_all, budget, log, rng):
     for it in range(steps):
         idx = rng.sample(range(len(z_all)), min(64, len(z_all)))
         ids = torch.tensor([neg if rng.random() < CAPTION_DROPOUT else rng.choice(caps[i]) for i in idx])
-        x0 = z_all[idx]
-        t = torch.randint(0, nano.SCHEDULER["num_train_timesteps"], (len(idx),))
-        noise = torch.randn_like(x0)
-        loss = F.mse_loss(den(noisy(x0, t, noise), t.float(), te(ids)), noise)
+        loss = denoising_loss(den, z_all[idx], te(ids))
         step(opt, sched, params, loss)
         if it % 500 == 0 or it == steps - 1:
             log(f"stage1 denoiser {m} step {it}/{steps} loss {loss.item():.4f}")
@@ -548,10 +569,7 @@ class Aligner:
             keep = [i for i, v in enumerate(z) if v is not None]
             if keep:
                 x0 = torch.stack([z[i] for i in keep])
-                t = torch.randint(0, nano.SCHEDULER["num_train_timesteps"], (len(keep),))
-                noise = torch.randn_like(x0)
-                pred = self.mods[f"decoder.{m}.denoiser"](noisy(x0, t, noise), t.float(), cond[keep])
-                dn = dn + F.mse_loss(pred, noise) * len(keep)
+                dn = dn + denoising_loss(self.mods[f"decoder.{m}.denoiser"], x0, cond[keep]) * len(keep)
             n += len(groups)
         if n == 0:
             return nll, {"nll": nll.item()}
@@ -650,7 +668,8 @@ def run(args, log):
     ckpt = os.path.join(args.work, "stage1.pt")
     llm = TrainLlm(mods["llm.embed"], mods["llm.forward"])
     redo = set(STAGE1_PARTS)
-    zs = {}
+    zs = {}  # unit-std VAE latents of every training sample
+    latent_std = {m: 1.0 for m in MODALITIES}  # the std each VAE decoder currently reads
     if args.resume and os.path.exists(ckpt):
         redo = set(filter(None, args.retrain.split(",")))
         unknown = redo - set(STAGE1_PARTS)
@@ -668,6 +687,7 @@ def run(args, log):
         if "llm" not in redo:
             llm.load_state_dict(state["llm"])
         zs = state["zs"]
+        latent_std.update(state.get("latent_std", {}))
         log(f"stage1: resumed from {ckpt}, training again: {sorted(redo) or 'nothing'}")
     if "encoders" in redo:
         tower = train_encoders(mods, data, budget, log, rng)
@@ -678,20 +698,27 @@ def run(args, log):
         if f"vae.{m}" in redo:
             enc, sc = train_vae(m, mods, data, budget, log, rng)
             zs[m] = latents(enc, sc, data.dec_target[m])
+            latent_std[m] = 1.0
             redo.add(f"denoiser.{m}")
+        if latent_std[m] != DIFFUSION_STD[m]:
+            set_diffusion_std(mods[f"decoder.{m}.vae_decoder"], latent_std[m], DIFFUSION_STD[m])
+            latent_std[m] = DIFFUSION_STD[m]
+            redo.add(f"denoiser.{m}")
+    dz = {m: zs[m] * DIFFUSION_STD[m] for m in MODALITIES}
     if "vocoder" in redo:
         train_vocoder(mods, data, budget, log, rng)
     for m in MODALITIES:
         if f"denoiser.{m}" in redo:
-            train_denoiser(m, mods, data, zs[m], budget, log, rng)
+            train_denoiser(m, mods, data, dz[m], budget, log, rng)
     if redo:
-        torch.save({"mods": {n: m.state_dict() for n, m in mods.items()}, "llm": llm.state_dict(), "zs": zs}, ckpt)
+        torch.save({"mods": {n: m.state_dict() for n, m in mods.items()}, "llm": llm.state_dict(), "zs": zs,
+                    "latent_std": latent_std}, ckpt)
     for mod in mods.values():
         freeze(mod).eval()
     freeze(llm)
     shares["stage 1 (each part from scratch)"] = (total, 100.0)
 
-    al = Aligner(mods, llm, data, zs, sp)
+    al = Aligner(mods, llm, data, dz, sp)
     # ---- stage 2: only the input projections
     params = [p for m in MODALITIES for p in freeze(mods[f"input_projection.{m}"], True).parameters()]
     shares["stage 2 input projections"] = trainable_share(total, params)
