@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
@@ -116,7 +117,7 @@ class TrainedBundleBehaviourTest {
         // bundle decodes a requested pitch right ~88 % of the time, so one miss of six is allowed, not two)
         Map<String, Integer> wanted = Map.of("play", 220, "tone-low-1", 220, "tone-low-2", 220, "tone-high-1", 880,
                 "tone-high-2", 880, "tone-high-3", 880);
-        Map<String, Integer> loudest = new java.util.TreeMap<>();
+        Map<String, Integer> loudest = new TreeMap<>();
         int right = 0;
         for (Map.Entry<String, Integer> e : wanted.entrySet()) {
             int hz = loudestTone(result(e.getKey()));
@@ -129,13 +130,15 @@ class TrainedBundleBehaviourTest {
     /** Which of 220 / 440 / 880 Hz carries the most power in a job's WAV (Goertzel over the whole clip). */
     private static int loudestTone(JsonNode r) throws Exception {
         byte[] pcm;
+        double rate;
         try (AudioInputStream in = AudioSystem.getAudioInputStream(out.resolve(r.get("outputs").get("audio").asText())
                 .toFile())) {
             assertEquals(16, in.getFormat().getSampleSizeInBits());
             assertEquals(1, in.getFormat().getChannels());
+            assertTrue(!in.getFormat().isBigEndian(), "a WAV's PCM is little-endian");
+            rate = in.getFormat().getSampleRate();
             pcm = in.readAllBytes();
         }
-        double rate = 16000;
         int best = 0;
         double bestPower = -1;
         for (int hz : new int[] {220, 440, 880}) {
