@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nextgpt.runtime.media.WavDecoder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -18,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,24 +128,18 @@ class TrainedBundleBehaviourTest {
 
     /** Which of 220 / 440 / 880 Hz carries the most power in a job's WAV (Goertzel over the whole clip). */
     private static int loudestTone(JsonNode r) throws Exception {
-        byte[] pcm;
-        double rate;
-        try (AudioInputStream in = AudioSystem.getAudioInputStream(out.resolve(r.get("outputs").get("audio").asText())
-                .toFile())) {
-            assertEquals(16, in.getFormat().getSampleSizeInBits());
-            assertEquals(1, in.getFormat().getChannels());
-            assertTrue(!in.getFormat().isBigEndian(), "a WAV's PCM is little-endian");
-            rate = in.getFormat().getSampleRate();
-            pcm = in.readAllBytes();
-        }
+        Path file = out.resolve(r.get("outputs").get("audio").asText());
+        WavDecoder.Wav wav = new WavDecoder().parse(Files.readAllBytes(file));
+        assertEquals(16, wav.info().bitsPerSample());
+        assertEquals(1, wav.info().channels());
+        double rate = wav.info().sampleRate();
         int best = 0;
         double bestPower = -1;
         for (int hz : new int[] {220, 440, 880}) {
             double coeff = 2 * Math.cos(2 * Math.PI * hz / rate);
             double s1 = 0;
             double s2 = 0;
-            for (int i = 0; i + 1 < pcm.length; i += 2) {
-                double x = (short) ((pcm[i] & 0xff) | (pcm[i + 1] << 8));
+            for (float x : wav.mono()) {
                 double s0 = x + coeff * s1 - s2;
                 s2 = s1;
                 s1 = s0;
