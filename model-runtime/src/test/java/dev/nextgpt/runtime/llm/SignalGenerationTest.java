@@ -192,10 +192,15 @@ class SignalGenerationTest {
 
     @Test
     void eachGroupIsAnnouncedAsSoonAsItIsCompleteBeforeGenerationEnds() {
-        // an image group starts at step 1; generation then runs on for 10 more tokens; audio is forced at the end
+        // an image group starts at step 1; generation then runs on for 10 more tokens, in which the model may start
+        // no group of its own ([IMG0], [AUD0], [VID0] barred: the trained model would pick one); audio is forced at the end
         LogitsProcessor hook = (request, step, logits) -> {
             if (step == 1) {
                 logits[1000] = 1e6f;
+            } else {
+                for (int start : new int[] {1000, 1004, 1012}) {
+                    logits[start] = Float.NEGATIVE_INFINITY;
+                }
             }
             logits[LlmTestSupport.tier().tokenizer().eosId()] = -1e6f;
         };
