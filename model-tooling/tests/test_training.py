@@ -98,6 +98,30 @@ class TrainPipelineTest(unittest.TestCase):
         torch.testing.assert_close(lora.merged()(x), lora(x), atol=1e-5, rtol=1e-5)
 
 
+    def test_bf16_autocast_trains_the_convolutional_denoiser_close_to_float32_and_restores_the_norms(self):
+        # CPU autocast leaves group/layer norm uncast; mixed() makes them read float32 while it is active only
+        torch.manual_seed(0)
+        den = train.freeze(nano.build(7)["decoder.image.denoiser"], True)
+        x0 = torch.randn(4, *nano.DECODERS["image"]["latent_shape"])
+        cond = torch.randn(4, nano.DECODERS["image"]["query_count"], 64)
+        norms = (torch.nn.GroupNorm.forward, torch.nn.LayerNorm.forward)
+        grads = {}
+        try:
+            for mode in (False, True):
+                train.PRECISION["bf16"] = mode
+                torch.manual_seed(1)  # same timesteps and noise in both modes
+                den.zero_grad()
+                loss = train.denoising_loss(den, x0, cond)
+                loss.backward()
+                self.assertEqual(loss.dtype, torch.float32)
+                grads[mode] = torch.cat([p.grad.flatten() for p in den.parameters() if p.grad is not None])
+        finally:
+            train.PRECISION["bf16"] = False
+        self.assertEqual((torch.nn.GroupNorm.forward, torch.nn.LayerNorm.forward), norms)
+        self.assertTrue(torch.isfinite(grads[True]).all())
+        cos = torch.nn.functional.cosine_similarity(grads[True], grads[False], dim=0)
+        self.assertGreater(float(cos), 0.95, "bf16 gradients must point where float32 ones do")
+
 class JudgesAndScoringTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
