@@ -5,7 +5,8 @@
 Times the stage-1 parts that dominate ``train --budget full`` (LLM pretraining, encoders, the video VAE and the video
 denoiser) on the full world's data, each from the same seeded initialisation in both precisions, after two warm-up
 steps, and prints seconds per step and the speed-up. ``train --precision auto`` picks bfloat16 only where the CPU has
-it natively (``train.native_bf16``); elsewhere the bfloat16 column shows what emulation would cost.
+it natively (``train.native_bf16``), and there only for the parts in ``train.BF16_VALIDATED``; elsewhere the bfloat16
+column shows what emulation would cost.
 """
 import argparse
 import random
@@ -16,7 +17,7 @@ import torch
 from . import nano, tokenizer, train
 
 
-def _time_part(name, fn, steps):
+def _time_part(fn, steps):
     fn(2)  # warm-up: oneDNN picks its kernels on the first calls
     t0 = time.perf_counter()
     fn(steps)
@@ -36,7 +37,7 @@ def main(argv=None):
     quiet = lambda *_: None  # noqa: E731
     rows = {}
     for mode in ("fp32", "bf16"):
-        train.PRECISION["bf16"] = mode == "bf16"
+        train.PRECISION["bf16"] = train.bf16_parts(mode, native=True)
         torch.manual_seed(0)
         mods = nano.build(1234)
         llm = train.TrainLlm(mods["llm.embed"], mods["llm.forward"])
@@ -53,9 +54,9 @@ def main(argv=None):
                                                                         random.Random(5)),
         }
         for name, fn in parts.items():
-            rows.setdefault(name, {})[mode] = _time_part(name, fn, args.steps)
+            rows.setdefault(name, {})[mode] = _time_part(fn, args.steps)
             print(f"{mode} {name}: {rows[name][mode]:.3f} s/step", flush=True)
-    train.PRECISION["bf16"] = False
+    train.PRECISION["bf16"] = frozenset()
     print(f"\nnative bfloat16 on this CPU: {train.native_bf16()}; {args.threads} threads, {args.steps} steps per part")
     print("| part | float32 s/step | bfloat16 s/step | speed-up |")
     print("|---|---|---|---|")

@@ -46,11 +46,11 @@ BASE = tokenizer.BASE_VOCAB
 # video VAEs train longer than the audio one: at 400 steps they lost shape (judged reconstructions of train samples:
 # image shape 55 %, video 38 %; at 1 600 / 1 200 steps 96 % / 81 %).
 BUDGETS = {
-    "full": {"samples": 3000, "dialogues": 20000, "contrastive": {"image": 500, "audio": 500, "video": 500},
+    "full": {"samples": 3000, "dialogues": 20000, "contrastive": {"image": 1500, "audio": 500, "video": 1500},
              "pretrain": 2000,
              "vae": {"image": 1600, "video": 1200, "audio": 400}, "vocoder": 400,
-             "denoiser": {"image": 2500, "video": 2400, "audio": 1200}, "stage2": 300, "stage3": 300,
-             "stage4": 1200},
+             "denoiser": {"image": 2500, "video": 2400, "audio": 1200}, "stage2": 600, "stage3": 600,
+             "stage4": 2400},
     "quick": {"samples": 120, "dialogues": 300, "contrastive": {"image": 6, "audio": 6, "video": 6}, "pretrain": 6,
               "vae": {"image": 4, "video": 4, "audio": 4}, "vocoder": 4,
               "denoiser": {"image": 4, "video": 4, "audio": 4}, "stage2": 4, "stage3": 4, "stage4": 6},
@@ -66,10 +66,25 @@ DIFFUSION_STD = {"image": 0.25, "video": 0.25, "audio": 0.25}
 # Min-SNR-γ loss weighting (Hang et al. 2023) for ε-prediction: low-noise steps, which only sharpen details, count
 # less; the high-noise steps that decide the caption's attributes count fully.
 MIN_SNR_GAMMA = 5.0
-# Mixed precision: forward passes run under bfloat16 autocast (weights, optimiser state and losses stay float32) where
-# the CPU multiplies bfloat16 natively (AMX / AVX512-BF16: oneDNN kernels several times faster than float32); on CPUs
-# without it bfloat16 is emulated and slower, so ``--precision auto`` keeps float32 there.
-PRECISION = {"bf16": False}
+# Mixed precision: a part's forward passes run under bfloat16 autocast (weights, optimiser state and losses stay
+# float32) where the CPU multiplies bfloat16 natively (AMX / AVX512-BF16: oneDNN kernels several times faster than
+# float32); on CPUs without it bfloat16 is emulated and slower, so ``--precision auto`` keeps float32 there.
+# ``auto`` uses bfloat16 only for the parts whose bfloat16 training matched float32 on the full budget: the image and
+# video encoders, LLM pretraining, the video VAE and denoiser, and the alignment stages 2-4. The audio encoder (not
+# separated from a budget change), the image decoder (not separated from run-to-run variation) and the audio decoder
+# and vocoder (audio that kept its pitch in Python lost it through the Java runtime) train in float32 there;
+# ``--precision bf16`` puts every part in bfloat16.
+PRECISION_PARTS = tuple([f"encoder.{m}" for m in MODALITIES] + ["llm"] + [f"vae.{m}" for m in MODALITIES]
+                        + ["vocoder"] + [f"denoiser.{m}" for m in MODALITIES] + ["alignment"])
+BF16_VALIDATED = frozenset(["encoder.image", "encoder.video", "llm", "vae.video", "denoiser.video", "alignment"])
+PRECISION = {"bf16": frozenset()}  # the parts that train under bfloat16 autocast now
+
+
+def bf16_parts(choice, native):
+    """The parts ``--precision choice`` trains in bfloat16 on a CPU with (``native``) or without native bfloat16."""
+    if choice == "bf16":
+        return frozenset(PRECISION_PARTS)
+    return BF16_VALIDATED if choice == "auto" and native else frozenset()
 
 
 def native_bf16():
@@ -90,9 +105,11 @@ def _norm_in_float32(cls):
 
 
 @contextlib.contextmanager
-def mixed():
-    """The autocast context every training forward pass runs in (a no-op in float32 mode)."""
-    if not PRECISION["bf16"]:
+def mixed(part):
+    """The autocast context every training forward pass of ``part`` runs in (a no-op where it trains in float32)."""
+    if part not in PRECISION_PARTS:
+        raise ValueError(f"mixed(): unknown part {part!r} (parts: {', '.join(PRECISION_PARTS)})")
+    if part not in PRECISION["bf16"]:
         yield
         return
     for cls in _NORMS:
@@ -212,7 +229,7 @@ def train_encoders(mods, data, budget, log, rng):
         n = len(data.samples[m])
         idx = rng.sample(range(n), min(64, n))
         x = data.enc_in[m][idx]
-        with mixed():
+        with mixed(f"encoder.{m}"):
             e = encs[m](x if m == "image" else x[:, :1]).float()  # the clips of a 1 s item are identical
             t = tower(caps[m][idx]).float()
         same = torch.tensor([[keys[m][i] == keys[m][j] for j in idx] for i in idx], dtype=torch.float32)
@@ -382,7 +399,7 @@ def pretrain_llm(llm, w, sp, budget, log, rng):
         if is_media.any():
             x = x.clone()
             x[is_media] = torch.stack([bag_of_words(table, c) for e in batch for c in e["media"]])
-        with mixed():
+        with mixed("llm"):
             logits = llm(x, mask)[0].float()
         labels = ids.masked_fill((mask == 0) | is_media, -100)
         loss = F.cross_entropy(logits[:, :-1].reshape(-1, nano.VOCAB), labels[:, 1:].reshape(-1), ignore_index=-100)
@@ -433,7 +450,7 @@ def train_vae(m, mods, data, budget, log, rng):
     t0 = time.time()
     for it in range(steps):
         x = x_all[rng.sample(range(len(x_all)), min(48 if m == "image" else 32, len(x_all)))]
-        with mixed():
+        with mixed(f"vae.{m}"):
             mean, logvar = (v.float() for v in enc(x))
             z = mean + torch.randn_like(mean) * (0.5 * logvar).exp()
             rec = dec(z).float()
@@ -469,7 +486,7 @@ def train_vocoder(mods, data, budget, log, rng):
     t0 = time.time()
     for it in range(steps):
         idx = rng.sample(range(len(waves)), min(16, len(waves)))
-        with mixed():
+        with mixed("vocoder"):
             y = voc(mels[idx].squeeze(1)).float()
         loss = stft_loss(y, waves[idx])
         step(opt, sched, params, loss)
@@ -497,11 +514,11 @@ def noisy(x0, t, noise):
     return a.sqrt() * x0 + (1 - a).sqrt() * noise
 
 
-def denoising_loss(denoiser, x0, conditioning):
+def denoising_loss(denoiser, x0, conditioning, part):
     """ε-prediction MSE at uniformly drawn timesteps, Min-SNR-γ weighted (normalised to the batch's weights)."""
     t = torch.randint(0, nano.SCHEDULER["num_train_timesteps"], (x0.size(0),))
     noise = torch.randn_like(x0)
-    with mixed():
+    with mixed(part):
         eps = denoiser(noisy(x0, t, noise), t.float(), conditioning).float()
     err = (eps - noise).pow(2).flatten(1).mean(1)
     snr = ALPHAS[t] / (1 - ALPHAS[t])
@@ -529,9 +546,9 @@ def train_denoiser(m, mods, data, z_all, budget, log, rng):
     for it in range(steps):
         idx = rng.sample(range(len(z_all)), min(64, len(z_all)))
         ids = torch.tensor([neg if rng.random() < CAPTION_DROPOUT else rng.choice(caps[i]) for i in idx])
-        with mixed():
+        with mixed(f"denoiser.{m}"):
             cond = te(ids).float()
-        loss = denoising_loss(den, z_all[idx], cond)
+        loss = denoising_loss(den, z_all[idx], cond, f"denoiser.{m}")
         step(opt, sched, params, loss)
         if it % 500 == 0 or it == steps - 1:
             log(f"stage1 denoiser {m} step {it}/{steps} loss {loss.item():.4f}")
@@ -586,7 +603,7 @@ class Aligner:
         if media_vecs is not None and len(media_vecs):
             x = x.clone()
             x[is_media] = media_vecs
-        with mixed():
+        with mixed("alignment"):
             logits, hidden = (v.float() for v in self.llm(x, mask))
         labels = ids.clone()
         for r, e in enumerate(examples):
@@ -596,11 +613,11 @@ class Aligner:
 
     def project_media(self, examples):
         vecs = []
-        for e in examples:
-            for ref in e["media"]:
-                m = ref["modality"]
-                emb = ref["emb"] if "emb" in ref else self.media_embedding(ref)
-                with mixed():
+        with mixed("alignment"):
+            for e in examples:
+                for ref in e["media"]:
+                    m = ref["modality"]
+                    emb = ref["emb"] if "emb" in ref else self.media_embedding(ref)
                     vecs.append(self.mods[f"input_projection.{m}"](emb.unsqueeze(0))[0, 0].float())
         return torch.stack(vecs) if vecs else None
 
@@ -619,7 +636,7 @@ class Aligner:
             h = torch.stack([hidden[r, s:s + k] for r, s, _ in groups])
             first = nano.signal_first_id(m) - BASE
             e_sig = self.llm.embed_sig[first:first + k].unsqueeze(0).expand(len(groups), -1, -1)
-            with mixed():
+            with mixed("alignment"):
                 cond = self.mods[f"output_projection.{m}"](h, e_sig).float()
             target = torch.stack([self.caption_conditioning(m, t["caption"]) for _, _, t in groups])
             l2 = l2 + F.mse_loss(cond, target) * len(groups)
@@ -627,7 +644,7 @@ class Aligner:
             keep = [i for i, v in enumerate(z) if v is not None]
             if keep:
                 x0 = torch.stack([z[i] for i in keep])
-                dn = dn + denoising_loss(self.mods[f"decoder.{m}.denoiser"], x0, cond[keep]) * len(keep)
+                dn = dn + denoising_loss(self.mods[f"decoder.{m}.denoiser"], x0, cond[keep], "alignment") * len(keep)
             n += len(groups)
         if n == 0:
             return nll, {"nll": nll.item()}
@@ -708,7 +725,7 @@ def bucketed(examples, size, rng):
 
 def run(args, log):
     torch.set_num_threads(args.threads)
-    PRECISION["bf16"] = args.precision == "bf16" or (args.precision == "auto" and native_bf16())
+    PRECISION["bf16"] = bf16_parts(args.precision, native_bf16())
     torch.set_flush_denormal(True)  # denormal activations made some steps 50x slower
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
@@ -717,7 +734,9 @@ def run(args, log):
     model_bytes = tokenizer.train_tokenizer(args.seed, sentences=tokenizer_sentences(w, args.seed))
     sp = tokenizer.load_processor(model_bytes)
     log(f"tokenizer: {sp.get_piece_size()} pieces trained on corpus + world text")
-    log(f"training precision: {'bfloat16 autocast' if PRECISION['bf16'] else 'float32'}")
+    log("training precision: bfloat16 autocast for "
+        + (", ".join(p for p in PRECISION_PARTS if p in PRECISION["bf16"]) or "no part") + "; float32 for "
+        + (", ".join(p for p in PRECISION_PARTS if p not in PRECISION["bf16"]) or "no part"))
     mods = nano.build(args.seed)
     total = sum(count(m.parameters()) for m in mods.values())
     log(f"nano NExT-GPT: {total} parameters in {len(mods)} components")
@@ -821,7 +840,8 @@ def main(argv=None):
     ap.add_argument("--budget", choices=sorted(BUDGETS), default="full")
     ap.add_argument("--threads", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     ap.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
-                    help="training forward passes: bfloat16 autocast or float32; auto = bf16 where the CPU has it natively")
+                    help="training forward passes: bf16 = bfloat16 autocast for every part, fp32 = none; auto = bf16 "
+                    "for the parts validated in it (train.BF16_VALIDATED) where the CPU has it natively")
     ap.add_argument("--out", default="models/nano")
     ap.add_argument("--reference", default=None)
     ap.add_argument("--work", default=".train", help="log and checkpoints")

@@ -13,11 +13,12 @@ Everything is a function of ``seed`` (the data) and ``split_seed`` (which attrib
   (media in, text out), ``chat`` (text only, signals = []), ``switch`` (two turns; turn 2's target reflects turn 1:
   an edit of one attribute, another modality with the attributes carried over, or "a sound that fits it").
 - **splits**: per modality, attribute combinations are partitioned into train / valid-only / test-only (every
-  single value still occurs in train); ``HELDOUT_TEMPLATES`` (captions, requests, questions, chat, switches) occur
-  only in test. Train uses only train combos and templates; valid adds its own combos; test adds its own combos
-  (half of its items use one) and the held-out templates. Valid/test dialogues whose content (user texts + media
-  seeds) also occurs in an earlier split are re-drawn (except ``chat``: a handful of fixed small-talk turns, the
-  routing negatives), and media seeds never repeat across splits.
+  single value still occurs in train, next to at least two values of each other attribute); ``HELDOUT_TEMPLATES``
+  (captions, requests, questions, chat, switches) occur only in test. Train uses only train combos and templates;
+  valid adds its own combos; test adds its own combos (half of its items use one) and the held-out templates (30 %
+  of the picks from a family that has some, ``TEST_HELDOUT_TEMPLATE_SHARE``).
+  Valid/test dialogues whose content (user texts + media seeds) also occurs in an earlier split are re-drawn (except
+  ``chat``: a handful of fixed small-talk turns, the routing negatives), and media seeds never repeat across splits.
 
 "Fits" (sound ↔ picture): pitch from the colour (red/orange → low, yellow/green → mid, blue/purple → high), pattern
 from the shape (triangle → one beep, square → two beeps, circle → continuous); back: low → red, mid → green,
@@ -49,6 +50,9 @@ HELDOUT_FRACTION = {"image": 0.1, "audio": 1 / 9, "video": 0.1}   # per valid an
 DIALOGUE_KINDS = [("explicit", 0.25), ("explicit_multi", 0.07), ("implicit", 0.15), ("understanding", 0.25),
                   ("chat", 0.10), ("switch", 0.18)]
 
+# the share of test items that use a held-out template where their family has one (fixed, so that adding training
+# phrasings to a family does not dilute the held-out ones in test)
+TEST_HELDOUT_TEMPLATE_SHARE = 0.3
 HELDOUT_TEMPLATES = frozenset([
     "image.6", "image.7", "audio.5", "audio.6", "video.5", "video.6",
     "explicit.image.7", "explicit.image.8", "explicit.audio.6", "explicit.audio.7", "explicit.video.6",
@@ -81,8 +85,22 @@ def all_combos(modality):
     return [dict(zip(names, vals)) for vals in itertools.product(*ATTRIBUTES[modality].values())]
 
 
+def varied_in_train(modality, train):
+    """Every attribute value occurs in ``train`` next to ≥ 2 values of each other attribute: a value seen in one
+    combination only (e.g. "continuous" only as a mid tone, with low and high continuous held out) is learnt as part
+    of that combination, and the held-out ones were never generated right (0 / 8 pitches correct for both)."""
+    attrs = ATTRIBUTES[modality]
+    for k, vals in attrs.items():
+        for v in vals:
+            partners = [c for c in train if c[k] == v]
+            for j, other in attrs.items():
+                if j != k and len({c[j] for c in partners}) < min(2, len(other)):
+                    return False
+    return True
+
+
 def combo_splits(modality, split_seed=0):
-    """{combo key: "train" | "valid" | "test"}; every single attribute value keeps ≥ 1 train combo."""
+    """{combo key: "train" | "valid" | "test"}; every attribute value keeps train combos with ≥ 2 partners."""
     combos = all_combos(modality)
     n = max(1, round(len(combos) * HELDOUT_FRACTION[modality]))
     for attempt in itertools.count():
@@ -91,7 +109,7 @@ def combo_splits(modality, split_seed=0):
         out = {combo_key(modality, c): ("test" if i < n else "valid" if i < 2 * n else "train")
                for i, c in enumerate(order)}
         train = [c for c in combos if out[combo_key(modality, c)] == "train"]
-        if all({c[k] for c in train} == set(vals) for k, vals in ATTRIBUTES[modality].items()):
+        if varied_in_train(modality, train):
             return out
 
 
@@ -284,7 +302,13 @@ class _Ctx:
         self._n_media = 0
 
     def pick(self, family, key=lambda t: t[0]):
-        choice = self.rng.choice([t for t in family if template_allowed(key(t), self.split)])
+        pool = [t for t in family if template_allowed(key(t), self.split)]
+        if self.split == "test":
+            held = [t for t in pool if key(t) in HELDOUT_TEMPLATES]
+            seen = [t for t in pool if key(t) not in HELDOUT_TEMPLATES]
+            if held and seen:
+                pool = held if self.rng.random() < TEST_HELDOUT_TEMPLATE_SHARE else seen
+        choice = self.rng.choice(pool)
         self.used.append(key(choice))
         return choice
 

@@ -109,15 +109,20 @@ EXPLICIT = {
               ("explicit.image.2", "can you make a picture of {}?"), ("explicit.image.3", "paint {}"),
               ("explicit.image.4", "I'd like an image of {}"), ("explicit.image.5", "show me a picture of {}"),
               ("explicit.image.6", "generate an image: {}"), ("explicit.image.7", "sketch {} for me"),
-              ("explicit.image.8", "could you render {} as a picture?")],
+              ("explicit.image.8", "could you render {} as a picture?"), ("explicit.image.9", "make me an image of {}"),
+              ("explicit.image.10", "I want a drawing of {}"), ("explicit.image.11", "illustrate {}, please")],
     "audio": [("explicit.audio.0", "play {}"), ("explicit.audio.1", "make a sound: {}"),
               ("explicit.audio.2", "can you play {}?"), ("explicit.audio.3", "I want to hear {}"),
               ("explicit.audio.4", "generate audio of {}"), ("explicit.audio.5", "please play {}."),
-              ("explicit.audio.6", "let me hear {}"), ("explicit.audio.7", "compose a sound: {}")],
+              ("explicit.audio.6", "let me hear {}"), ("explicit.audio.7", "compose a sound: {}"),
+              ("explicit.audio.8", "I'd like to listen to {}"), ("explicit.audio.9", "give me a tone: {}"),
+              ("explicit.audio.10", "produce {} for me")],
     "video": [("explicit.video.0", "show a clip of {}"), ("explicit.video.1", "make a video of {}"),
               ("explicit.video.2", "animate {}"), ("explicit.video.3", "can you show me a video of {}?"),
               ("explicit.video.4", "generate a clip: {}"), ("explicit.video.5", "please show a clip of {}."),
-              ("explicit.video.6", "I'd like to watch a clip of {}"), ("explicit.video.7", "film {}")],
+              ("explicit.video.6", "I'd like to watch a clip of {}"), ("explicit.video.7", "film {}"),
+              ("explicit.video.8", "create an animation of {}"), ("explicit.video.9", "I want a video showing {}"),
+              ("explicit.video.10", "record a short clip of {}")],
 }
 # two outputs in one request: "{first} and {second}" with these short verbs
 EXPLICIT_SHORT = {"image": "draw {}", "audio": "play {}", "video": "show a clip of {}"}
@@ -157,6 +162,16 @@ IMPLICIT = [
      lambda s, r: f"for my doorbell I want something {s['pitch']} that {r.choice(PATTERN_VERB[s['pattern']])}"),
     ("implicit.audio.5", "audio", ("pitch", "pattern"),
      lambda s, r: f"help me hear what {a(s['pitch'])} {PATTERN_THING[s['pattern']]} is like"),
+    ("implicit.image.6", "image", ("colour", "shape", "position"),
+     lambda s, r: f"for my notebook cover I'd like {a(s['colour'])} {s['shape']} {where(s['position'], r)}"),
+    ("implicit.image.7", "image", ("colour", "shape"),
+     lambda s, r: f"I wonder how {a(s['colour'])} {s['shape']} would look on paper"),
+    ("implicit.image.8", "image", ("colour", "shape"),
+     lambda s, r: f"my students should get to see {a(s['colour'])} {s['shape']} today"),
+    ("implicit.audio.6", "audio", ("pitch", "pattern"),
+     lambda s, r: f"my alarm clock should make {a(s['pitch'])} {PATTERN_THING[s['pattern']]}"),
+    ("implicit.audio.7", "audio", ("pitch",),
+     lambda s, r: f"I'm tuning my guitar and need to hear something {s['pitch']}"),
     ("implicit.video.0", "video", ("colour", "shape", "direction"),
      lambda s, r: f"I want to see how {a(s['colour'])} {s['shape']} moves {towards(s['direction'], r)}"),
     ("implicit.video.1", "video", ("colour", "shape", "direction"),
@@ -170,6 +185,12 @@ IMPLICIT = [
      lambda s, r: f"how would {a(s['colour'])} {s['shape']} look {DIRECTION_VERB[s['direction']]}?"),
     ("implicit.video.5", "video", ("shape", "direction"),
      lambda s, r: f"for a lesson on motion I need a {s['shape']} {DIRECTION_VERB[s['direction']]}"),
+    ("implicit.video.6", "video", ("colour", "shape", "direction"),
+     lambda s, r: f"I'd love to see {a(s['colour'])} {s['shape']} {DIRECTION_VERB[s['direction']]}"),
+    ("implicit.video.7", "video", ("colour", "shape", "direction"),
+     lambda s, r: f"for my physics class, {a(s['colour'])} {s['shape']} {DIRECTION_VERB[s['direction']]} would help"),
+    ("implicit.video.8", "video", ("shape", "direction"),
+     lambda s, r: f"my game's intro needs a {s['shape']} {DIRECTION_VERB[s['direction']]} on screen"),
 ]
 
 # ---------------------------------------------------------------- understanding questions
@@ -186,6 +207,9 @@ QUESTIONS = [
     ("question.image.7", "image", ("colour", "shape", "position"), "what is in this picture?"),
     ("question.image.8", "image", ("colour",), "what colour is the thing in this image?"),
     ("question.image.9", "image", ("colour", "shape", "position"), "tell me what you see."),
+    ("question.image.10", "image", ("shape",), "what shape do you see in this image?"),
+    ("question.image.11", "image", ("colour",), "tell me the colour of the shape in the picture."),
+    ("question.image.12", "image", ("colour", "shape", "position"), "can you describe what this image shows?"),
     ("question.audio.0", "audio", ("pitch",), "is the tone high or low?"),
     ("question.audio.1", "audio", ("pitch",), "what pitch is this?"),
     ("question.audio.2", "audio", ("pattern",), "how many beeps are there?"),
@@ -194,6 +218,9 @@ QUESTIONS = [
     ("question.audio.5", "audio", ("pitch", "pattern"), "what do you hear?"),
     ("question.audio.6", "audio", ("pattern",), "is it beeping or continuous?"),
     ("question.audio.7", "audio", ("pitch", "pattern"), "what kind of sound is this?"),
+    ("question.audio.8", "audio", ("pitch",), "how high is this sound?"),
+    ("question.audio.9", "audio", ("pitch", "pattern"), "can you describe the sound you hear?"),
+    ("question.audio.10", "audio", ("pattern",), "does this sound beep or keep going?"),
     ("question.video.0", "video", ("colour",), "what colour is the moving shape?"),
     ("question.video.1", "video", ("shape",), "what shape is moving?"),
     ("question.video.2", "video", ("direction",), "which way does it move?"),
@@ -202,6 +229,9 @@ QUESTIONS = [
     ("question.video.5", "video", ("colour", "shape", "direction"), "what is happening in this clip?"),
     ("question.video.6", "video", ("direction",), "in which direction is the shape heading?"),
     ("question.video.7", "video", ("colour", "shape", "direction"), "what does this clip show?"),
+    ("question.video.8", "video", ("shape",), "which shape is in this video?"),
+    ("question.video.9", "video", ("colour", "shape", "direction"), "can you describe what this video shows?"),
+    ("question.video.10", "video", ("colour",), "what colour does the shape in this clip have?"),
 ]
 
 
@@ -249,6 +279,13 @@ CHAT = [
                              f"a {s['shape']} has {SHAPE_CORNERS[s['shape']]}.")),
     ("chat.8", lambda s, r: ("good morning, what are you?", "good morning! I am a small assistant that can draw "
                                                              "shapes, play tones and show moving shapes.")),
+    ("chat.9", lambda s, r: (f"just in words: how many corners does a {s['shape']} have?",
+                             f"a {s['shape']} has {SHAPE_CORNERS[s['shape']]}.")),
+    ("chat.10", lambda s, r: (f"no need to draw anything, is a {s['shape']} round?",
+                              f"{'yes' if s['shape'] == 'circle' else 'no'}, a {s['shape']} has "
+                              f"{SHAPE_CORNERS[s['shape']]}.")),
+    ("chat.11", lambda s, r: (f"no need to play it: is a {PITCH_HZ_WORDS[s['pitch']]} hertz tone low, mid or high?",
+                              f"it is {a(s['pitch'])} tone.")),
 ]
 
 # ---------------------------------------------------------------- second turns (modality switching / edits)
@@ -272,6 +309,9 @@ SWITCH = [
     ("switch.audio_to_image.0", "audio", "image", "fits", "draw a picture that fits this sound"),
     ("switch.edit.colour.2", "image", "image", "colour", "I'd prefer it {colour}"),
     ("switch.image_to_video.2", "image", "video", "direction", "can I see it {direction_verb}?"),
+    ("switch.image_to_video.3", "image", "video", "direction", "now I want it {direction_verb}"),
+    ("switch.edit.colour.3", "image", "image", "colour", "same thing, but {colour}"),
+    ("switch.edit.shape.2", "image", "image", "shape", "turn it into {a_shape}"),
 ]
 
 # ---------------------------------------------------------------- parsing attributes back out of text

@@ -98,6 +98,19 @@ class TrainPipelineTest(unittest.TestCase):
         torch.testing.assert_close(lora.merged()(x), lora(x), atol=1e-5, rtol=1e-5)
 
 
+    def test_auto_precision_keeps_the_parts_not_validated_in_bf16_in_float32(self):
+        auto = train.bf16_parts("auto", native=True)
+        self.assertIn("llm", auto)
+        self.assertIn("alignment", auto)
+        for part in ("encoder.audio", "vae.audio", "vocoder", "denoiser.audio", "vae.image", "denoiser.image"):
+            self.assertNotIn(part, auto)
+        self.assertEqual(train.bf16_parts("auto", native=False), frozenset())  # emulated bfloat16 is slower
+        self.assertEqual(train.bf16_parts("fp32", native=True), frozenset())
+        self.assertEqual(train.bf16_parts("bf16", native=False), frozenset(train.PRECISION_PARTS))
+        with self.assertRaises(ValueError):  # a forward pass names a part the switch knows
+            with train.mixed("decoder"):
+                pass
+
     def test_bf16_autocast_trains_the_convolutional_denoiser_close_to_float32_and_restores_the_norms(self):
         # CPU autocast leaves group/layer norm uncast; mixed() makes them read float32 while it is active only
         torch.manual_seed(0)
@@ -108,15 +121,15 @@ class TrainPipelineTest(unittest.TestCase):
         grads = {}
         try:
             for mode in (False, True):
-                train.PRECISION["bf16"] = mode
+                train.PRECISION["bf16"] = frozenset(["denoiser.image"] if mode else [])
                 torch.manual_seed(1)  # same timesteps and noise in both modes
                 den.zero_grad()
-                loss = train.denoising_loss(den, x0, cond)
+                loss = train.denoising_loss(den, x0, cond, "denoiser.image")
                 loss.backward()
                 self.assertEqual(loss.dtype, torch.float32)
                 grads[mode] = torch.cat([p.grad.flatten() for p in den.parameters() if p.grad is not None])
         finally:
-            train.PRECISION["bf16"] = False
+            train.PRECISION["bf16"] = frozenset()
         self.assertEqual((torch.nn.GroupNorm.forward, torch.nn.LayerNorm.forward), norms)
         self.assertTrue(torch.isfinite(grads[True]).all())
         cos = torch.nn.functional.cosine_similarity(grads[True], grads[False], dim=0)

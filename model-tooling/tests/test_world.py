@@ -278,6 +278,12 @@ class TestSplits(unittest.TestCase):
             train = w.combos(m, "train")
             for k, vals in wm.ATTRIBUTES[m].items():
                 self.assertEqual({c[k] for c in train}, set(vals), (m, k))
+                # each value is seen in train next to two values of every other attribute, so that no value is
+                # learnt as one fixed combination (audio: "continuous" only as the mid tone)
+                for v in vals:
+                    for j in wm.ATTRIBUTES[m]:
+                        if j != k:
+                            self.assertGreaterEqual(len({c[j] for c in train if c[k] == v}), 2, (m, k, v, j))
             self.assertTrue(w.combos(m, "valid") and w.combos(m, "test"))
         owners = {split: {w.combo_split[m][world.combo_key(m, a)] for m, a in self._combos_of(split)}
                   for split in world.SPLITS}

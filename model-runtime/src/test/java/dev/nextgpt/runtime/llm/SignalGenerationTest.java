@@ -158,9 +158,8 @@ class SignalGenerationTest {
             logits[eos] = Float.NEGATIVE_INFINITY;
             logits[1004] = Float.NEGATIVE_INFINITY; // [AUD0]
             logits[1012] = Float.NEGATIVE_INFINITY; // [VID0]
-            if (step == 0 || step == 6) {
-                logits[1000] = 1e6f;
-            }
+            // [IMG0] exactly at steps 0 and 6 (a trained model may start an image group by itself elsewhere)
+            logits[1000] = step == 0 || step == 6 ? 1e6f : Float.NEGATIVE_INFINITY;
         };
         GenerationResult r = run(prompt("draw a red circle"),
                 GenerationParams.greedy(12).withForcedModalities(Set.of(Modality.IMAGE)), hook);
