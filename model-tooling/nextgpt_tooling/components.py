@@ -130,20 +130,31 @@ class ImageEncoder(nn.Module):
 
 
 class AudioEncoder(nn.Module):
-    """fbank [B,K,1,M,F] -> embedding [B,E]: per-clip patch embed + transformer, mean over clips, L2-normalise."""
+    """fbank [B,K,1,M,F] -> embedding [B,E]: two transformers over two kinds of spectrogram tokens, their outputs
+    summed, mean over clips, L2-normalised. *Band* tokens: patches of (16 mel x 10 frames) embedded by a conv and
+    max-pooled over time, one token per mel band (which band sounds, whatever the rhythm). *Time* tokens: the frame
+    envelope (the loudest and the mean mel bin of every frame, relative to the clip's loudest frame) embedded 10
+    frames at a time, one token per 0.1 s (when it sounds, whatever the pitch). Factorised so, a pitch and a rhythm
+    never heard together still read as themselves: one transformer over the patch grid learned the rhythm of each
+    pitch apart and took an unseen pairing for a seen one."""
 
     def __init__(self, mel: int = 128, frames: int = 100, patch: Tuple[int, int] = (16, 10), width: int = 64,
-                 layers: int = 2, heads: int = 4, ff: int = 128, embed_dim: int = 128):
+                 layers: int = 1, heads: int = 4, ff: int = 128, embed_dim: int = 128):
         super().__init__()
         self.patch = nn.Conv2d(1, width, patch, stride=patch, bias=False)
-        self.trunk = PatchTransformer((mel // patch[0]) * (frames // patch[1]), width, layers, heads, ff)
+        self.envelope = nn.Conv1d(2, width, patch[1], stride=patch[1])
+        self.bands = PatchTransformer(mel // patch[0], width, layers, heads, ff)
+        self.times = PatchTransformer(frames // patch[1], width, layers, heads, ff)
         self.head = nn.Linear(width, embed_dim, bias=False)
 
     def forward(self, fbank: Tensor) -> Tensor:
         b, k = fbank.size(0), fbank.size(1)
-        x = fbank.reshape(b * k, fbank.size(2), fbank.size(3), fbank.size(4))
-        x = self.patch(x).flatten(2).transpose(1, 2)
-        e = self.head(self.trunk(x)).reshape(b, k, -1)
+        x = fbank.reshape(b * k, fbank.size(2), fbank.size(3), fbank.size(4))    # [BK, 1, M, F]
+        bands = self.patch(x).amax(dim=3).transpose(1, 2)                          # [BK, M/16, W]
+        env = torch.cat([x.amax(dim=2), x.mean(dim=2)], dim=1)                     # [BK, 2, F]
+        env = env - env.amax(dim=2, keepdim=True)      # relative to the clip's loudest frame: the level says nothing
+        times = self.envelope(env).transpose(1, 2)                                 # [BK, F/10, W]
+        e = self.head(self.bands(bands) + self.times(times)).reshape(b, k, -1)
         return l2_normalize(e.mean(dim=1))
 
 
@@ -472,10 +483,13 @@ class VaeDecoder(nn.Module):
 
 
 class Vocoder(nn.Module):
-    """log-mel [B,Tm,mel] -> waveform [B,Tm*hop] in [-1,1], a sinusoidal-bank vocoder: a conv net reads the mel and
-    sets, per frame, the sine and cosine amplitudes of a fixed bank of log-spaced frequencies; the amplitudes are
-    interpolated linearly to the sample rate and the bank is summed on one global time axis, so a steady tone comes out
-    phase-continuous (a transposed-conv vocoder repeats a pattern every hop and buzzes on the frame rate's harmonics)."""
+    """log-mel [B,Tm,mel] -> waveform [B,Tm*hop] in [-1,1], a sinusoidal-bank vocoder: per frame, every frequency of
+    a fixed log-spaced bank gets the mel magnitude at that frequency (exp of the log-mel, interpolated on the mel
+    scale) times sine and cosine coefficients that a conv net reads from the mel; the amplitudes are interpolated
+    linearly to the sample rate and the bank is summed on one global time axis, so a steady tone comes out
+    phase-continuous (a transposed-conv vocoder repeats a pattern every hop and buzzes on the frame rate's harmonics)
+    and a silent frame stays silent (coefficients alone, without the magnitude, left a hum between beeps that a
+    listener hears as a continuous tone)."""
 
     def __init__(self, mel: int = 64, width: int = 128, bank: int = 192, f_lo: float = 40.0, f_hi: float = 7600.0,
                  hop: int = 160, rate: int = 16000, mel_mean: float = -5.0, mel_std: float = 2.0):
@@ -484,8 +498,20 @@ class Vocoder(nn.Module):
         self.register_buffer("mel_mean", torch.tensor(mel_mean))
         self.register_buffer("mel_std", torch.tensor(mel_std))
         ratio = torch.arange(bank, dtype=torch.float64) / (bank - 1)
-        omega = 2.0 * math.pi * f_lo * (f_hi / f_lo) ** ratio / rate
-        self.register_buffer("omega", omega.to(torch.float32))
+        freqs = f_lo * (f_hi / f_lo) ** ratio
+        self.register_buffer("omega", (2.0 * math.pi * freqs / rate).to(torch.float32))
+        # [bank, mel]: each bank frequency between the two nearest mel-band centres (HTK mel scale, 0 .. rate/2, as
+        # the decoder's mel target is computed), weighted by mel distance
+        to_mel = lambda f: 2595.0 * torch.log10(1.0 + f / 700.0)
+        centres = torch.linspace(0.0, float(to_mel(torch.tensor(rate / 2.0, dtype=torch.float64))), mel + 2,
+                                 dtype=torch.float64)[1:-1]
+        pos = torch.clamp((to_mel(freqs) - centres[0]) / (centres[1] - centres[0]), 0.0, mel - 1.0)
+        lo = pos.floor().long().clamp(max=mel - 2)
+        frac = pos - lo.to(torch.float64)
+        interp = torch.zeros(bank, mel, dtype=torch.float64)
+        interp[torch.arange(bank), lo] = 1.0 - frac
+        interp[torch.arange(bank), lo + 1] = frac
+        self.register_buffer("mel_to_bank", interp.to(torch.float32))
         self.conv_in = nn.Conv1d(mel, width, 5, padding=2)
         self.conv_mid = nn.Conv1d(width, width, 5, padding=2)
         self.conv_out = nn.Conv1d(width, 2 * bank, 3, padding=1)
@@ -494,7 +520,8 @@ class Vocoder(nn.Module):
         x = (mel.transpose(1, 2) - self.mel_mean) / self.mel_std
         h = F.leaky_relu(self.conv_in(x), 0.1)
         h = h + F.leaky_relu(self.conv_mid(h), 0.1)
-        amp = self.conv_out(h)  # [B, 2K, Tm]: the amplitudes at each frame's centre
+        magnitude = torch.matmul(self.mel_to_bank, torch.exp(mel).transpose(1, 2))  # [B, K, Tm]
+        amp = self.conv_out(h) * magnitude.repeat(1, 2, 1)  # [B, 2K, Tm]: amplitudes at each frame's centre
         frames = amp.size(2)
         hop = self.hop
         t = torch.arange(frames * hop, device=mel.device, dtype=torch.float64)

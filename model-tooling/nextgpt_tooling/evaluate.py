@@ -43,7 +43,8 @@ def build_cases(w, limit=None):
         cases.append({"id": d["id"].replace("/", "-"), "kind": d["kind"], "users": users, "answers": answers,
                       "expected": list(last["signals"]), "targets": last.get("targets", {}),
                       "answer_modality": last.get("answer_modality"), "answer_attrs": last.get("answer_attrs"),
-                      "heldout": d["heldout_combo"] or d["heldout_template"]})
+                      "heldout": d["heldout_combo"] or d["heldout_template"],
+                      "heldout_combo": d["heldout_combo"], "heldout_template": d["heldout_template"]})
     return cases
 
 
@@ -215,15 +216,29 @@ def java_run(bundle_dir, cases, media_dir, out_dir, log):
 
 # ---------------------------------------------------------------- scoring
 
-def score(cases, outputs, judges):
-    """{row: {"n": count, "acc": fraction, "by": {attribute or sub-row: fraction}}}."""
-    tally = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+def score(cases, outputs, judges, records=None):
+    """{row: {"n": count, "acc": fraction, "by": {attribute or sub-row: fraction},
+    "split": {"seen": fraction, "held-out combination": fraction, "held-out phrasing": fraction}}}.
 
-    def add(row, key, ok):
+    ``split`` scores the same row on the cases whose media or requests use only training attribute combinations and
+    phrasings ("seen"), on those with a held-out combination, and on those with a held-out phrasing (a case may be
+    in both held-out groups). With ``records`` (a list), one dict per case is appended: what was expected, what came
+    back, and every scored attribute with its verdict.
+    """
+    tally = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    by_case = {}
+
+    def add(row, key, ok, case):
         tally[row][key][0] += int(ok)
         tally[row][key][1] += 1
         tally[row]["all"][0] += int(ok)
         tally[row]["all"][1] += 1
+        groups = [g for g, on in (("held-out combination", case["heldout_combo"]),
+                                  ("held-out phrasing", case["heldout_template"])) if on] or ["seen"]
+        for g in groups:
+            tally[row]["split:" + g][0] += int(ok)
+            tally[row]["split:" + g][1] += 1
+        by_case.setdefault(case["id"], []).append([row, key, bool(ok)])
 
     to_judge = defaultdict(list)   # modality → [(row, required attrs, target attrs, signal)]
     for c in cases:
@@ -231,29 +246,41 @@ def score(cases, outputs, judges):
         ok = sorted(o["signals"]) == sorted(c["expected"])
         sub = {"explicit": "explicit", "explicit_multi": "explicit", "implicit": "implicit",
                "switch": "explicit"}.get(c["kind"], "no output wanted")
-        add("signal routing", sub, ok)
+        add("signal routing", sub, ok, c)
         if c["kind"] == "understanding":
             m = c["answer_modality"]
             got = world_text.parse_attributes(m, o["text"])
             for k, v in c["answer_attrs"].items():
-                add(f"{m} → text", k, got.get(k) == v)
+                add(f"{m} → text", k, got.get(k) == v, c)
             continue
         for m, t in c["targets"].items():
             row = "multi-turn switching" if c["kind"] == "switch" else f"text → {m}"
             if m in o["media"]:
-                to_judge[m].append((row, t["required"], t["attrs"], o["media"][m]))
+                to_judge[m].append((row, t["required"], t["attrs"], o["media"][m], c))
             else:
                 for k in t["required"]:
-                    add(row, k, False)
+                    add(row, k, False, c)
     for m, items in to_judge.items():
         preds = []
         for i in range(0, len(items), 256):
-            preds.extend(judges[m].predict([s for *_, s in items[i:i + 256]]))
-        for (row, required, attrs, _), p in zip(items, preds):
+            preds.extend(judges[m].predict([s for *_, s, _ in items[i:i + 256]]))
+        for (row, required, attrs, _, c), p in zip(items, preds):
             for k in required:
-                add(row, k, p[k] == attrs[k])
+                add(row, k, p[k] == attrs[k], c)
+            by_case.setdefault(c["id"], []).append([row, "judged", {k: p[k] for k in required}])
+    if records is not None:
+        for c in cases:
+            o = outputs.get(c["id"], {"text": "", "signals": []})
+            records.append({"id": c["id"], "kind": c["kind"], "heldout_combo": c["heldout_combo"],
+                            "heldout_template": c["heldout_template"], "request": c["users"][-1]["text"],
+                            "media": [r["attrs"] for u in c["users"] for r in u["media"]],
+                            "expected_signals": c["expected"], "signals": o["signals"], "text": o["text"],
+                            "targets": {m: t["attrs"] for m, t in c["targets"].items()},
+                            "answer_attrs": c["answer_attrs"], "scored": by_case.get(c["id"], [])})
     return {row: {"n": v["all"][1], "acc": v["all"][0] / max(1, v["all"][1]),
-                  "by": {k: c[0] / max(1, c[1]) for k, c in v.items() if k != "all"}} for row, v in tally.items()}
+                  "by": {k: c[0] / max(1, c[1]) for k, c in v.items() if k != "all" and not k.startswith("split:")},
+                  "split": {k[6:]: c[0] / max(1, c[1]) for k, c in v.items() if k.startswith("split:")}}
+            for row, v in tally.items()}
 
 
 ROW_ORDER = ["text → image", "text → audio", "text → video", "image → text", "audio → text", "video → text",
@@ -272,6 +299,44 @@ def table(results):
         by = ", ".join(f"{k} {100 * v:.1f}%" for k, v in sorted(ref["by"].items()))
         lines.append(f"| {row} | {ref['n']} | " + " | ".join(cells) + f" | {by} |")
     return "\n".join(lines)
+
+
+SPLIT_ORDER = ["seen", "held-out combination", "held-out phrasing"]
+
+
+def split_table(results):
+    """Each path's rows on the cases with seen combinations and phrasings only, and on each held-out group."""
+    paths = list(results)
+    lines = ["| row | " + " | ".join(f"{p}: {g}" for p in paths for g in SPLIT_ORDER) + " |",
+             "|---|" + "---|" * (len(paths) * len(SPLIT_ORDER))]
+    for row in ROW_ORDER:
+        if not any(row in r for r in results.values()):
+            continue
+        cells = [f"{100 * results[p][row]['split'][g]:.1f}%" if row in results[p] and g in results[p][row]["split"]
+                 else "–" for p in paths for g in SPLIT_ORDER]
+        lines.append(f"| {row} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def load_judges(folder, log):
+    """The judges, each trained once per version and cached in ``folder``."""
+    judges, acc = {}, {}
+    for m in world_media.MODALITIES:
+        cache = os.path.join(folder, f"judge-{m}-v{J.VERSIONS[m]}.pt")
+        if os.path.exists(cache):
+            judges[m], acc[m] = torch.load(cache)
+            log(f"judge {m} from {cache}: accuracy on fresh renders {acc[m]}")
+        else:
+            j, a = J.train_judges(log=log, modalities=[m])
+            judges[m], acc[m] = j[m], a[m]
+            torch.save((judges[m], acc[m]), cache)
+    return judges, acc
+
+
+def write_records(path, records):
+    with open(path, "w") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
 
 
 def main(argv=None):
@@ -293,28 +358,26 @@ def main(argv=None):
     media_dir = os.path.join(args.out, "media")
     write_media(cases, media_dir)
     log(f"{len(cases)} test cases; held-out combination or phrasing in {sum(c['heldout'] for c in cases)}")
-    cache = os.path.join(args.out, f"judges-v{J.VERSION}.pt")
-    if os.path.exists(cache):
-        judges, judge_acc = torch.load(cache)
-        log(f"judges from {cache}: accuracy on fresh renders {judge_acc}")
-    else:
-        judges, judge_acc = J.train_judges(log=log)
-        torch.save((judges, judge_acc), cache)
+    judges, judge_acc = load_judges(args.out, log)
     results = OrderedDict()
     for p in args.paths.split(","):
         if p == "python":
             outputs = PythonRuntime(args.bundle).run(cases, media_dir, log)
         elif p == "decoders":
             outputs = PythonRuntime(args.bundle).run_decoders_alone(cases, log)
+            records = []
             results["decoders alone"] = {k: v for k, v in score([c for c in cases if c["id"] in outputs], outputs,
-                                                                  judges).items() if k.startswith("text →")}
+                                                                  judges, records).items() if k.startswith("text →")}
+            write_records(os.path.join(args.out, "cases.decoders.jsonl"), records)
             continue
         elif p == "java":
             outputs = java_run(args.bundle, cases, media_dir, os.path.join(args.out, "java"), log)
         else:
             ap.error(f"unknown path {p}")
-        results[p] = score(cases, outputs, judges)
-    t = table(results)
+        records = []
+        results[p] = score(cases, outputs, judges, records)
+        write_records(os.path.join(args.out, f"cases.{p}.jsonl"), records)
+    t = table(results) + "\n\nBy split (seen: training combinations and phrasings only):\n\n" + split_table(results)
     print(t)
     with open(os.path.join(args.out, "table.md"), "w") as f:
         f.write(t + "\n")

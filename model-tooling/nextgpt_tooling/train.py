@@ -48,8 +48,8 @@ BASE = tokenizer.BASE_VOCAB
 BUDGETS = {
     "full": {"samples": 3000, "dialogues": 20000, "contrastive": {"image": 1500, "audio": 500, "video": 1500},
              "pretrain": 2000,
-             "vae": {"image": 1600, "video": 1200, "audio": 400}, "vocoder": 400,
-             "denoiser": {"image": 2500, "video": 2400, "audio": 1200}, "stage2": 600, "stage3": 600,
+             "vae": {"image": 1600, "video": 1200, "audio": 800}, "vocoder": 400,
+             "denoiser": {"image": 2500, "video": 2400, "audio": 2000}, "stage2": 600, "stage3": 600,
              "stage4": 2400},
     "quick": {"samples": 120, "dialogues": 300, "contrastive": {"image": 6, "audio": 6, "video": 6}, "pretrain": 6,
               "vae": {"image": 4, "video": 4, "audio": 4}, "vocoder": 4,
@@ -58,6 +58,8 @@ BUDGETS = {
 LORA_RANK, LORA_ALPHA = 16, 32
 CAPTION_DROPOUT = 0.1
 W_L2, W_DENOISE = 1.0, 1.0
+# weight of the encoders' zero-shot classification against one-attribute captions (world_text.attribute_caption)
+W_ATTRIBUTE_CAPTIONS = 1.0
 # std of the diffusion latent (the VAE latent is scaled to it; the VAE decoder's first conv undoes the scale). A
 # noise-schedule shift (Chen 2023, "On the importance of noise scheduling"): at unit std these tiny latents keep
 # their class structure even at t = 999 of SD's schedule, so a denoiser learned to read pitch or direction from the
@@ -223,6 +225,14 @@ def train_encoders(mods, data, budget, log, rng):
     caps = {m: torch.tensor([tokenizer.text_encoder_ids(data.sp, world_text.canonical_caption(m, s["attrs"]), 24)
                              for s in data.samples[m]]) for m in MODALITIES}
     keys = {m: [world.combo_key(m, s["attrs"]) for s in data.samples[m]] for m in MODALITIES}
+    # per attribute: the one-attribute captions of its values, and each sample's value index (zero-shot
+    # classification against them factorises the space; the combination loss alone lets a held-out combination
+    # fall onto its nearest training combination)
+    attr_caps = {m: {k: torch.tensor([tokenizer.text_encoder_ids(data.sp, world_text.attribute_caption(m, k, v), 24)
+                                      for v in vals]) for k, vals in world_media.ATTRIBUTES[m].items()}
+                 for m in MODALITIES}
+    attr_idx = {m: {k: torch.tensor([vals.index(s["attrs"][k]) for s in data.samples[m]])
+                    for k, vals in world_media.ATTRIBUTES[m].items()} for m in MODALITIES}
     t0 = time.time()
     for it in range(steps):
         m = order[it]
@@ -232,11 +242,15 @@ def train_encoders(mods, data, budget, log, rng):
         with mixed(f"encoder.{m}"):
             e = encs[m](x if m == "image" else x[:, :1]).float()  # the clips of a 1 s item are identical
             t = tower(caps[m][idx]).float()
+            t_attr = {k: tower(c).float() for k, c in attr_caps[m].items()}
         same = torch.tensor([[keys[m][i] == keys[m][j] for j in idx] for i in idx], dtype=torch.float32)
         target = same / same.sum(1, keepdim=True)
-        logits = logit_scale.exp().clamp(max=100) * e @ t.t()
+        scale = logit_scale.exp().clamp(max=100)
+        logits = scale * e @ t.t()
         loss = 0.5 * (-(target * F.log_softmax(logits, 1)).sum(1).mean()
                       - (target * F.log_softmax(logits.t(), 1)).sum(1).mean())
+        attr_loss = sum(F.cross_entropy(scale * e @ t_attr[k].t(), attr_idx[m][k][idx]) for k in t_attr)
+        loss = loss + W_ATTRIBUTE_CAPTIONS * attr_loss / len(t_attr)
         step(opt, sched, params, loss)
         if it % 150 == 0 or it == steps - 1:
             log(f"stage1 encoders step {it}/{steps} {m} loss {loss.item():.3f}")
@@ -256,7 +270,12 @@ def encoder_retrieval_accuracy(mods, tower, w, sp, split="valid"):
         items = w.samples(m, split)[:200]
         e = mods[f"encoder.{m}"](torch.stack([D.encoder_input(m, w.render(s)) for s in items]))
         pred = (e @ t.t()).argmax(1).tolist()
-        out[m] = sum(combos[p] == s["attrs"] for p, s in zip(pred, items)) / len(items)
+        hits = [combos[p] == s["attrs"] for p, s in zip(pred, items)]
+        held = [h for h, s in zip(hits, items) if s["heldout_combo"]]
+        out[m] = {"all": round(sum(hits) / len(items), 3),
+                  "held-out combinations": round(sum(held) / max(1, len(held)), 3)}
+        for k in world_media.ATTRIBUTES[m]:
+            out[m][k] = round(sum(combos[p][k] == s["attrs"][k] for p, s in zip(pred, items)) / len(items), 3)
     return out
 
 
@@ -612,14 +631,15 @@ class Aligner:
         return logits, hidden, labels
 
     def project_media(self, examples):
-        vecs = []
+        refs = [ref for e in examples for ref in e["media"]]
+        if not refs:
+            return None
+        # the frozen encoders' embeddings in float32, as serving computes them; only the projection under autocast
+        embs = [ref["emb"] if "emb" in ref else self.media_embedding(ref) for ref in refs]
         with mixed("alignment"):
-            for e in examples:
-                for ref in e["media"]:
-                    m = ref["modality"]
-                    emb = ref["emb"] if "emb" in ref else self.media_embedding(ref)
-                    vecs.append(self.mods[f"input_projection.{m}"](emb.unsqueeze(0))[0, 0].float())
-        return torch.stack(vecs) if vecs else None
+            vecs = [self.mods[f"input_projection.{ref['modality']}"](emb.unsqueeze(0))[0, 0].float()
+                    for ref, emb in zip(refs, embs)]
+        return torch.stack(vecs)
 
     def losses(self, examples, rng, with_groups=True):
         logits, hidden, labels = self.forward(examples, self.project_media(examples))

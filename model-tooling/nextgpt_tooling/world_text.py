@@ -102,6 +102,22 @@ def canonical_caption(modality, s):
     return f"{a(s['colour'])} {s['shape']} moving {'to the ' + d if d in ('left', 'right') else d}"
 
 
+def attribute_caption(modality, name, value):
+    """A caption that names one attribute alone ("a high tone", "one beep", "a red shape", "something moving up"):
+    the partial descriptions a joint embedding space is also taught, so that it places each attribute on its own
+    direction and a combination never seen in training lands where its attributes point."""
+    if name == "position":
+        return f"something {canonical_where(value)}"
+    if name == "pitch":
+        return f"{a(value)} tone"
+    if name == "pattern":
+        return PATTERN_SHORT[value]
+    if name == "direction":
+        return "something moving " + ("to the " + value if value in ("left", "right") else value)
+    moving = " moving" if modality == "video" else ""
+    return (f"{a(value)} shape" if name == "colour" else a(value)) + moving
+
+
 # ---------------------------------------------------------------- explicit requests: (id, fn(desc) -> text)
 
 EXPLICIT = {

@@ -129,7 +129,8 @@ class ContractTest(unittest.TestCase):
                 outs = list(outs) if isinstance(outs, tuple) else [outs]
                 self.assertEqual(len(outs), len([k for k in t if k.startswith("output.")]))
                 for i, o in enumerate(outs):
-                    torch.testing.assert_close(o, t[f"output.{i}"], atol=1e-5, rtol=0)
+                    # rtol: trained logits reach ~15, where float32 summation order alone moves them by ~1e-5
+                    torch.testing.assert_close(o, t[f"output.{i}"], atol=1e-5, rtol=1e-5)
 
 
 class LlmSemanticsTest(unittest.TestCase):
@@ -173,7 +174,7 @@ class LlmSemanticsTest(unittest.TestCase):
         mask = torch.tensor([[0, 0, 0, 1, 1, 1, 1, 1], [1] * 8])
         pos = torch.tensor([[0, 0, 0, 0, 1, 2, 3, 4], list(range(8))])
         both, h_both, present = self.fwd(e2, mask, pos, self.empty_past(2))
-        torch.testing.assert_close(both[0:1, 3:], alone, atol=1e-5, rtol=0)
+        torch.testing.assert_close(both[0:1, 3:], alone, atol=1e-5, rtol=1e-5)   # logits ~10: float32 order
         self.assertEqual(list(present.shape), [4, 2, 2, 4, 8, 64])
 
     def test_fully_masked_rows_stay_finite(self):

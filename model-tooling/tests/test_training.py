@@ -7,7 +7,7 @@ import unittest
 import numpy as np
 import torch
 
-from nextgpt_tooling import evaluate, export, judges, nano, pipeline, tokenizer, train, world, world_media
+from nextgpt_tooling import evaluate, export, judges, nano, pipeline, tokenizer, train, world, world_media, world_text
 from nextgpt_tooling import train_data as D
 from nextgpt_tooling.tokenizer import EOS
 
@@ -65,6 +65,77 @@ class TrainDataTest(unittest.TestCase):
         img[:, 1] = (200, 30, 30)
         out = D.chroma_subsample(img)
         self.assertGreater(int(out[0, 0, 0]), 0)   # red leaks into the neighbour column
+
+
+    def test_media_reach_the_projection_as_float32_encoder_embeddings_under_bf16_alignment(self):
+        # serving feeds the input projection float32 embeddings: the frozen encoders stay out of the autocast
+        mods = nano.build(3)
+        al = train.Aligner(mods, train.TrainLlm(mods["llm.embed"], mods["llm.forward"]),
+                           train.Data(self.w, self.sp, lambda *_: None), {}, self.sp)
+        examples = [e for d in self.w.dialogues("train") if d["kind"] == "understanding"
+                    for e in D.dialogue_examples(self.sp, d)][:3]
+        try:
+            train.PRECISION["bf16"] = frozenset(train.PRECISION_PARTS)
+            vecs = al.project_media(examples)
+        finally:
+            train.PRECISION["bf16"] = frozenset()
+        self.assertEqual(vecs.dtype, torch.float32)
+        self.assertEqual(len(vecs), sum(len(e["media"]) for e in examples))
+        ref = examples[0]["media"][0]
+        emb = al.media_cache[(ref["modality"], ref["seed"])]
+        self.assertEqual(emb.dtype, torch.float32)
+        with torch.no_grad():
+            x = D.encoder_input(ref["modality"], world.World.render(ref), codec=(ref["modality"] == "video"))
+            torch.testing.assert_close(emb, mods[f"encoder.{ref['modality']}"](x.unsqueeze(0))[0])
+
+
+class FactorisedComponentsTest(unittest.TestCase):
+    """What makes a held-out attribute combination readable and a beep pattern audible, by construction."""
+
+    def test_audio_encoder_reads_rhythm_whatever_the_pitch_and_pitch_whatever_the_rhythm(self):
+        torch.manual_seed(0)
+        enc = nano.build(1234)["encoder.audio"].eval()
+        fbank = torch.randn(1, 1, 1, 128, 100)
+        with torch.no_grad():
+            x = fbank.reshape(1, 1, 128, 100)
+            def streams(x):
+                bands = enc.patch(x).amax(dim=3).transpose(1, 2)
+                env = torch.cat([x.amax(dim=2), x.mean(dim=2)], dim=1)
+                times = enc.envelope(env - env.amax(dim=2, keepdim=True)).transpose(1, 2)
+                return enc.bands(bands), enc.times(times)
+            b0, t0 = streams(x)
+            b_pitch, t_pitch = streams(torch.roll(x, 16, dims=2))       # the same rhythm one mel band higher
+            b_time, t_time = streams(torch.roll(x, 10, dims=3))         # the same bands 0.1 s later
+            b_loud, t_loud = streams(x + 3.0)                           # louder (log energies shift)
+        torch.testing.assert_close(t_pitch, t0)     # the rhythm stream does not see the pitch
+        torch.testing.assert_close(t_loud, t0)      # nor the level
+        torch.testing.assert_close(b_time, b0)      # the band stream does not see when it sounds
+        self.assertGreater(float((b_pitch - b0).abs().max()), 1e-3)
+        self.assertGreater(float((t_time - t0).abs().max()), 1e-3)
+        # the embedding is what the two streams say together
+        with torch.no_grad():
+            e = enc(fbank)
+        torch.testing.assert_close(e, torch.nn.functional.normalize(enc.head(b0 + t0), dim=-1))
+
+    def test_vocoder_is_silent_where_the_mel_is_silent_whatever_its_weights(self):
+        voc = nano.build(1234)["decoder.audio.vocoder"].eval()
+        with torch.no_grad():
+            for p in voc.parameters():
+                p.normal_(0, 0.01)   # any coefficients (short of saturating the tanh): the mel magnitude gates them
+            beep = world_media.render("audio", {"pitch": "mid", "pattern": "one beep"}, 3)
+            mel = D.log_mel(beep)
+            mel[:, 60:] = float(np.log(D.MEL_FLOOR))        # frames 60..99 silent
+            y = voc(mel)[0]
+        loud, quiet = y[:5000].abs().mean(), y[10500:].abs().mean()
+        self.assertGreater(float(loud), 100 * float(quiet))
+
+    def test_attribute_captions_name_their_attribute_and_nothing_else(self):
+        for m, attrs in world_media.ATTRIBUTES.items():
+            for k, vals in attrs.items():
+                for v in vals:
+                    cap = world_text.attribute_caption(m, k, v)
+                    self.assertEqual(world_text.parse_attributes(m, cap),
+                                     {name: (v if name == k else None) for name in attrs}, cap)
 
 
 class TrainPipelineTest(unittest.TestCase):
@@ -171,6 +242,24 @@ class JudgesAndScoringTest(unittest.TestCase):
         self.assertEqual(bad["image → text"]["acc"], 0.0)
         self.assertLess(bad["signal routing"]["acc"], 0.5)
         self.assertEqual(bad["signal routing"]["by"]["no output wanted"], 1.0)
+
+    def test_scores_split_seen_from_held_out_cases_and_records_every_case(self):
+        cases = evaluate.build_cases(self.w)
+        held = {c["id"] for c in cases if c["heldout_combo"]}
+        self.assertTrue(held and len(held) < len(cases))
+        # truthful everywhere but silent on the held-out combinations
+        outputs = {k: (v if k not in held else {"text": "", "signals": [], "media": {}})
+                   for k, v in self._truthful_outputs(cases).items()}
+        records = []
+        res = evaluate.score(cases, outputs, self.judges, records)
+        self.assertEqual(res["signal routing"]["split"]["held-out combination"], 0.0)
+        self.assertGreater(res["signal routing"]["split"]["seen"], 0.0)
+        self.assertEqual([r["id"] for r in records], [c["id"] for c in cases])
+        for r in records:
+            self.assertEqual(r["heldout_combo"], r["id"] in held)
+            self.assertTrue(r["scored"], r["id"])      # every case is scored on something (routing at least)
+        table = evaluate.split_table({"python": res})
+        self.assertIn("python: held-out combination", table)
 
 
 if __name__ == "__main__":
