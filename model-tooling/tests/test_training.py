@@ -252,8 +252,13 @@ class JudgesAndScoringTest(unittest.TestCase):
                    for k, v in self._truthful_outputs(cases).items()}
         records = []
         res = evaluate.score(cases, outputs, self.judges, records)
-        self.assertEqual(res["signal routing"]["split"]["held-out combination"], 0.0)
-        self.assertGreater(res["signal routing"]["split"]["seen"], 0.0)
+        # silent outputs fail every generation attribute of the held-out cases and nothing of the seen ones
+        gen_rows = [row for row in res if row.startswith("text →") and "held-out combination" in res[row]["split"]]
+        self.assertTrue(gen_rows)
+        for row in gen_rows:
+            self.assertEqual(res[row]["split"]["held-out combination"], 0.0, row)
+            if "seen" in res[row]["split"]:
+                self.assertGreater(res[row]["split"]["seen"], 0.5, row)
         self.assertEqual([r["id"] for r in records], [c["id"] for c in cases])
         for r in records:
             self.assertEqual(r["heldout_combo"], r["id"] in held)
