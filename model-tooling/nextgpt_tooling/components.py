@@ -147,14 +147,18 @@ class AudioEncoder(nn.Module):
         self.times = PatchTransformer(frames // patch[1], width, layers, heads, ff)
         self.head = nn.Linear(width, embed_dim, bias=False)
 
-    def forward(self, fbank: Tensor) -> Tensor:
-        b, k = fbank.size(0), fbank.size(1)
-        x = fbank.reshape(b * k, fbank.size(2), fbank.size(3), fbank.size(4))    # [BK, 1, M, F]
+    def streams(self, x: Tensor) -> Tuple[Tensor, Tensor]:
+        """One clip's fbank [BK, 1, M, F] -> (band stream, time stream), each [BK, W]."""
         bands = self.patch(x).amax(dim=3).transpose(1, 2)                          # [BK, M/16, W]
         env = torch.cat([x.amax(dim=2), x.mean(dim=2)], dim=1)                     # [BK, 2, F]
         env = env - env.amax(dim=2, keepdim=True)      # relative to the clip's loudest frame: the level says nothing
         times = self.envelope(env).transpose(1, 2)                                 # [BK, F/10, W]
-        e = self.head(self.bands(bands) + self.times(times)).reshape(b, k, -1)
+        return self.bands(bands), self.times(times)
+
+    def forward(self, fbank: Tensor) -> Tensor:
+        b, k = fbank.size(0), fbank.size(1)
+        band, time = self.streams(fbank.reshape(b * k, fbank.size(2), fbank.size(3), fbank.size(4)))
+        e = self.head(band + time).reshape(b, k, -1)
         return l2_normalize(e.mean(dim=1))
 
 

@@ -226,6 +226,7 @@ def score(cases, outputs, judges, records=None):
     back, and every scored attribute with its verdict.
     """
     tally = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    by_group = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     by_case = {}
 
     def add(row, key, ok, case):
@@ -236,8 +237,8 @@ def score(cases, outputs, judges, records=None):
         groups = [g for g, on in (("held-out combination", case["heldout_combo"]),
                                   ("held-out phrasing", case["heldout_template"])) if on] or ["seen"]
         for g in groups:
-            tally[row]["split:" + g][0] += int(ok)
-            tally[row]["split:" + g][1] += 1
+            by_group[row][g][0] += int(ok)
+            by_group[row][g][1] += 1
         by_case.setdefault(case["id"], []).append([row, key, bool(ok)])
 
     to_judge = defaultdict(list)   # modality → [(row, required attrs, target attrs, signal)]
@@ -278,8 +279,8 @@ def score(cases, outputs, judges, records=None):
                             "targets": {m: t["attrs"] for m, t in c["targets"].items()},
                             "answer_attrs": c["answer_attrs"], "scored": by_case.get(c["id"], [])})
     return {row: {"n": v["all"][1], "acc": v["all"][0] / max(1, v["all"][1]),
-                  "by": {k: c[0] / max(1, c[1]) for k, c in v.items() if k != "all" and not k.startswith("split:")},
-                  "split": {k[6:]: c[0] / max(1, c[1]) for k, c in v.items() if k.startswith("split:")}}
+                  "by": {k: c[0] / max(1, c[1]) for k, c in v.items() if k != "all"},
+                  "split": {g: c[0] / max(1, c[1]) for g, c in by_group[row].items()}}
             for row, v in tally.items()}
 
 

@@ -98,15 +98,10 @@ class FactorisedComponentsTest(unittest.TestCase):
         fbank = torch.randn(1, 1, 1, 128, 100)
         with torch.no_grad():
             x = fbank.reshape(1, 1, 128, 100)
-            def streams(x):
-                bands = enc.patch(x).amax(dim=3).transpose(1, 2)
-                env = torch.cat([x.amax(dim=2), x.mean(dim=2)], dim=1)
-                times = enc.envelope(env - env.amax(dim=2, keepdim=True)).transpose(1, 2)
-                return enc.bands(bands), enc.times(times)
-            b0, t0 = streams(x)
-            b_pitch, t_pitch = streams(torch.roll(x, 16, dims=2))       # the same rhythm one mel band higher
-            b_time, t_time = streams(torch.roll(x, 10, dims=3))         # the same bands 0.1 s later
-            b_loud, t_loud = streams(x + 3.0)                           # louder (log energies shift)
+            b0, t0 = enc.streams(x)
+            b_pitch, t_pitch = enc.streams(torch.roll(x, 16, dims=2))   # the same rhythm one mel band higher
+            b_time, t_time = enc.streams(torch.roll(x, 10, dims=3))     # the same bands 0.1 s later
+            b_loud, t_loud = enc.streams(x + 3.0)                       # louder (log energies shift)
         torch.testing.assert_close(t_pitch, t0)     # the rhythm stream does not see the pitch
         torch.testing.assert_close(t_loud, t0)      # nor the level
         torch.testing.assert_close(b_time, b0)      # the band stream does not see when it sounds
