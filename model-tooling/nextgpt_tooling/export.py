@@ -103,7 +103,7 @@ def build_manifest(seed, sp, files, description=None):
             ("query_count", d["query_count"]), ("conditioning_dim", d["conditioning_dim"]),
             ("latent_shape", d["latent_shape"]), ("latent_scale", nano.LATENT_SCALE), ("output", output),
             ("negative_prompt_ids", neg), ("scheduler", dict(nano.SCHEDULER)),
-            ("defaults", {"steps": 20, "guidance_scale": 7.5, "scheduler": "ddim"}),
+            ("defaults", {"steps": 20, "guidance_scale": nano.GUIDANCE_SCALE[m], "scheduler": "ddim"}),
             ("limits", {"max_steps": 100})])
 
     clip_mean = [0.48145466, 0.4578275, 0.40821073]

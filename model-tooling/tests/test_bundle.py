@@ -46,9 +46,10 @@ class BundleFilesTest(unittest.TestCase):
         self.assertEqual((m["tokenizer"]["bos_id"], m["tokenizer"]["eos_id"], m["tokenizer"]["unk_id"],
                           m["tokenizer"]["pad_id"]), (1, 2, 0, 0))
         self.assertEqual(m["llm"]["stop_strings"], ["###"])
-        for d in m["decoders"].values():
+        for name, d in m["decoders"].items():
             self.assertEqual(d["negative_prompt_ids"], [1, 2] + [0] * 14)
-            self.assertEqual(d["defaults"], {"steps": 20, "guidance_scale": 7.5, "scheduler": "ddim"})
+            self.assertEqual(d["defaults"], {"steps": 20, "guidance_scale": nano.GUIDANCE_SCALE[name],
+                                             "scheduler": "ddim"})
             self.assertEqual(d["scheduler"]["beta_schedule"], "scaled_linear")
 
 

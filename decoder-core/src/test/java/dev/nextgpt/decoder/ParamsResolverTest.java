@@ -24,7 +24,7 @@ class ParamsResolverTest {
     void missingValuesComeFromTheBundleAndTheSeedFromTheWork() {
         var p = new ParamsResolver(IMAGE, OptionalInt.empty()).resolve(DiffusionParams.DEFAULTS, WORK);
         assertEquals(20, p.steps());
-        assertEquals(7.5, p.guidanceScale());
+        assertEquals(IMAGE.defaults().guidanceScale(), p.guidanceScale());
         assertEquals(SchedulerKind.DDIM, p.scheduler());
         assertEquals(ParamsResolver.seedFor(WORK), p.seed());
         assertEquals(p, new ParamsResolver(IMAGE, OptionalInt.empty()).resolve(null, WORK), "null params = defaults");
