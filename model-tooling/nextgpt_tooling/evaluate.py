@@ -350,6 +350,8 @@ def main(argv=None):
     ap.add_argument("--out", default=os.path.join(ROOT, ".eval"))
     ap.add_argument("--threads", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     args = ap.parse_args(argv)
+    # absolute: the Java path's cases file names media by path, and `nextgpt eval` reads them from its own directory
+    args.out = os.path.abspath(args.out)
     torch.set_num_threads(args.threads)
     torch.set_flush_denormal(True)
     os.makedirs(args.out, exist_ok=True)
