@@ -12,6 +12,21 @@ import torch
 from nextgpt_tooling import export, safetensors_io
 
 
+# One forward pass of a component reproduces to 1e-4 on any CPU. A sampling chain (diffusion.*: its latents over 25
+# steps, and what the VAE and vocoder make of them) compounds the float reordering between CPU kernels: the committed
+# references, written on an AVX-512 machine, regenerate on an AVX2-only one with the audio log-mel off by up to 1.3e-4
+# (values up to 5.2) and some runs past 1e-4 elementwise. The chain gets the Java parity test's latent and media
+# tolerance (DiffusionParityTest: 1e-3).
+COMPONENT_TOLERANCE = 1e-4
+CHAIN_TOLERANCE = 1e-3
+CHAIN_OUTPUTS = ("step_latents", "latent", "decoded", "waveform")
+
+
+def tolerance(file_name, key):
+    chained = file_name.startswith("diffusion.") and key in CHAIN_OUTPUTS
+    return CHAIN_TOLERANCE if chained else COMPONENT_TOLERANCE
+
+
 class RegenerateTest(unittest.TestCase):
     def test_committed_bundle_regenerates_the_committed_references(self):
         bundle = os.path.join(REFERENCE, "..", "..", "nano")
@@ -28,7 +43,8 @@ class RegenerateTest(unittest.TestCase):
                         self.assertEqual(list(a), list(b))
                         for k in a:
                             self.assertEqual(a[k].dtype, b[k].dtype, k)
-                            torch.testing.assert_close(b[k], a[k], atol=1e-4, rtol=1e-4, msg=f"{name}:{k}")
+                            tol = tolerance(name, k)
+                            torch.testing.assert_close(b[k], a[k], atol=tol, rtol=tol, msg=f"{name}:{k}")
                     elif name.endswith(".json"):
                         with open(os.path.join(REFERENCE, name)) as f1, open(os.path.join(tmp, name)) as f2:
                             self.assertEqual(json.load(f1), json.load(f2))
