@@ -26,7 +26,7 @@ from collections import OrderedDict, defaultdict
 import numpy as np
 import torch
 
-from . import export, judges as J, nano, pipeline, schedulers, tokenizer, train, world, world_media, world_text
+from . import export, judges as J, nano, pipeline, probes, schedulers, tokenizer, train, world, world_media, world_text
 from . import train_data as D
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -344,7 +344,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bundle", default=os.path.join(ROOT, "models", "nano"))
     ap.add_argument("--paths", default="python,java",
-                    help="python, java, and decoders (each text → X target decoded from its caption alone, no LLM)")
+                    help="python, java, decoders (each text → X target decoded from its caption alone, no LLM) and "
+                    "probes (linear probes of the encoders' embeddings, seen and held-out combinations: probes.py)")
     ap.add_argument("--limit", type=int, default=None, help="first N test dialogues (default: all)")
     ap.add_argument("--budget", default="full", help="the training budget whose world to evaluate on")
     ap.add_argument("--out", default=os.path.join(ROOT, ".eval"))
@@ -357,13 +358,22 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     log = train.Log(os.path.join(args.out, "eval.log"))
     w = train.make_world(args.budget)
-    cases = build_cases(w, args.limit)
-    media_dir = os.path.join(args.out, "media")
-    write_media(cases, media_dir)
-    log(f"{len(cases)} test cases; held-out combination or phrasing in {sum(c['heldout'] for c in cases)}")
-    judges, judge_acc = load_judges(args.out, log)
-    results = OrderedDict()
-    for p in args.paths.split(","):
+    paths = args.paths.split(",")
+    unknown = set(paths) - {"python", "java", "decoders", "probes"}
+    if unknown:
+        ap.error(f"unknown paths {sorted(unknown)}")
+    results, probe_results, judge_acc, t = OrderedDict(), None, {}, ""
+    if "probes" in paths:
+        probe_results = probes.encoder_probes(export.load_bundle(args.bundle)[0], w)
+        t = "Encoder linear probes (fitted on train embeddings, scored on test):\n\n" + probes.table(probe_results)
+        paths.remove("probes")
+    if paths:
+        cases = build_cases(w, args.limit)
+        media_dir = os.path.join(args.out, "media")
+        write_media(cases, media_dir)
+        log(f"{len(cases)} test cases; held-out combination or phrasing in {sum(c['heldout'] for c in cases)}")
+        judges, judge_acc = load_judges(args.out, log)
+    for p in paths:
         if p == "python":
             outputs = PythonRuntime(args.bundle).run(cases, media_dir, log)
         elif p == "decoders":
@@ -375,17 +385,17 @@ def main(argv=None):
             continue
         elif p == "java":
             outputs = java_run(args.bundle, cases, media_dir, os.path.join(args.out, "java"), log)
-        else:
-            ap.error(f"unknown path {p}")
         records = []
         results[p] = score(cases, outputs, judges, records)
         write_records(os.path.join(args.out, f"cases.{p}.jsonl"), records)
-    t = table(results) + "\n\nBy split (seen: training combinations and phrasings only):\n\n" + split_table(results)
+    if results:
+        t = (table(results) + "\n\nBy split (seen: training combinations and phrasings only):\n\n"
+             + split_table(results) + ("\n\n" + t if t else ""))
     print(t)
     with open(os.path.join(args.out, "table.md"), "w") as f:
         f.write(t + "\n")
     with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump({"results": results, "judges": judge_acc}, f, indent=1)
+        json.dump({"results": results, "judges": judge_acc, "probes": probe_results}, f, indent=1)
     return 0
 
 

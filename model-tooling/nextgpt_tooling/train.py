@@ -35,7 +35,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import components as C
-from . import corpus, export, nano, pipeline, schedulers, tokenizer, world, world_media, world_text
+from . import corpus, export, nano, pipeline, probes, schedulers, tokenizer, world, world_media, world_text
 from . import train_data as D
 from .tokenizer import BOS, EOS, PAD
 
@@ -791,6 +791,8 @@ def run(args, log):
     if "encoders" in redo:
         tower = train_encoders(mods, data, budget, log, rng)
         log("stage1 encoders zero-shot retrieval (valid):", encoder_retrieval_accuracy(mods, tower, w, sp))
+        log("stage1 encoders linear probes (valid), seen / held-out combinations:\n"
+            + probes.table(probes.encoder_probes(mods, w, "valid")))
     if "llm" in redo:
         pretrain_llm(llm, w, sp, budget, log, rng)
     for m in MODALITIES:
