@@ -107,10 +107,12 @@ class FactorisedComponentsTest(unittest.TestCase):
         torch.testing.assert_close(b_time, b0)      # the band stream does not see when it sounds
         self.assertGreater(float((b_pitch - b0).abs().max()), 1e-3)
         self.assertGreater(float((t_time - t0).abs().max()), 1e-3)
-        # the embedding is what the two streams say together
+        # each stream owns half of the embedding: pitch and rhythm stay in coordinates of their own
         with torch.no_grad():
-            e = enc(fbank)
-        torch.testing.assert_close(e, torch.nn.functional.normalize(enc.head(b0 + t0), dim=-1))
+            e = enc(fbank) * 2 ** 0.5
+            half = enc.band_head.out_features
+            torch.testing.assert_close(e[:, :half], torch.nn.functional.normalize(enc.band_head(b0), dim=-1))
+            torch.testing.assert_close(e[:, half:], torch.nn.functional.normalize(enc.time_head(t0), dim=-1))
 
     def test_vocoder_is_silent_where_the_mel_is_silent_whatever_its_weights(self):
         voc = nano.build(1234)["decoder.audio.vocoder"].eval()
