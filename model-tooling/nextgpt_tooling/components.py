@@ -166,22 +166,39 @@ class AudioEncoder(nn.Module):
 
 
 class VideoEncoder(nn.Module):
-    """frames [B,K,3,Tc,S,S] -> embedding [B,E]: Conv3d patch (2,4,4) + transformer, mean over clips."""
+    """frames [B,K,3,Tc,S,S] -> embedding [B,E]: two streams, each with its own head into its own half of the
+    embedding (each half L2-normalised), mean over clips, L2-normalised. *Appearance*: every frame's (4 x 4) patches
+    through one transformer shared by the frames, averaged over the frames (what is there, however it moves).
+    *Motion*: (2 x 4 x 4) space-time patches spanning the frames through a second transformer (how it moves). The
+    motion stream alone, as the encoder was before, read shape at 88-90 % on seen and 32-56 % on held-out
+    combinations (linear probe; the two frames' shapes blur into the same patches); with the appearance stream,
+    100 % and 99-100 % (encoder-only runs: model-tooling README, "Encoder linear probes")."""
 
     def __init__(self, size: int = 32, frames: int = 2, patch: Tuple[int, int, int] = (2, 4, 4), width: int = 64,
                  layers: int = 2, heads: int = 4, ff: int = 128, embed_dim: int = 128):
         super().__init__()
-        self.patch = nn.Conv3d(3, width, patch, stride=patch, bias=False)
+        self.frame_patch = nn.Conv2d(3, width, (patch[1], patch[2]), stride=(patch[1], patch[2]), bias=False)
+        self.appearance = PatchTransformer((size // patch[1]) * (size // patch[2]), width, layers, heads, ff)
+        self.motion_patch = nn.Conv3d(3, width, patch, stride=patch, bias=False)
         n = (frames // patch[0]) * (size // patch[1]) * (size // patch[2])
-        self.trunk = PatchTransformer(n, width, layers, heads, ff)
-        self.head = nn.Linear(width, embed_dim, bias=False)
+        self.motion = PatchTransformer(n, width, layers, heads, ff)
+        self.appearance_head = nn.Linear(width, embed_dim // 2, bias=False)
+        self.motion_head = nn.Linear(width, embed_dim - embed_dim // 2, bias=False)
+
+    def streams(self, x: Tensor) -> Tuple[Tensor, Tensor]:
+        """One clip's frames [BK, 3, T, S, S] -> (appearance stream, motion stream), each [BK, W]."""
+        bk, t = x.size(0), x.size(2)
+        f = x.transpose(1, 2).reshape(bk * t, x.size(1), x.size(3), x.size(4))        # every frame on its own
+        appearance = self.appearance(self.frame_patch(f).flatten(2).transpose(1, 2)).reshape(bk, t, -1).mean(dim=1)
+        motion = self.motion(self.motion_patch(x).flatten(2).transpose(1, 2))
+        return appearance, motion
 
     def forward(self, frames: Tensor) -> Tensor:
         b, k = frames.size(0), frames.size(1)
-        x = frames.reshape(b * k, frames.size(2), frames.size(3), frames.size(4), frames.size(5))
-        x = self.patch(x).flatten(2).transpose(1, 2)
-        e = self.head(self.trunk(x)).reshape(b, k, -1)
-        return l2_normalize(e.mean(dim=1))
+        appearance, motion = self.streams(
+            frames.reshape(b * k, frames.size(2), frames.size(3), frames.size(4), frames.size(5)))
+        e = torch.cat([l2_normalize(self.appearance_head(appearance)), l2_normalize(self.motion_head(motion))], dim=1)
+        return l2_normalize(e.reshape(b, k, -1).mean(dim=1))
 
 
 class InputProjection(nn.Module):

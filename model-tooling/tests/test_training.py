@@ -114,6 +114,22 @@ class FactorisedComponentsTest(unittest.TestCase):
             torch.testing.assert_close(e[:, :half], torch.nn.functional.normalize(enc.band_head(b0), dim=-1))
             torch.testing.assert_close(e[:, half:], torch.nn.functional.normalize(enc.time_head(t0), dim=-1))
 
+    def test_video_encoder_sees_the_same_thing_whichever_way_it_moves(self):
+        torch.manual_seed(0)
+        enc = nano.build(1234)["encoder.video"].eval()
+        frames = torch.randn(1, 1, 3, 2, 32, 32)
+        reversed_ = frames.flip(dims=[3])            # the same two frames the other way round: the opposite motion
+        with torch.no_grad():
+            a0, m0 = enc.streams(frames[0])
+            a1, m1 = enc.streams(reversed_[0])
+            e = enc(frames) * 2 ** 0.5
+        torch.testing.assert_close(a1, a0)           # appearance: what is there, not how it moves
+        self.assertGreater(float((m1 - m0).abs().max()), 1e-3)
+        # each stream owns half of the embedding
+        half = enc.appearance_head.out_features
+        torch.testing.assert_close(e[:, :half], torch.nn.functional.normalize(enc.appearance_head(a0), dim=-1))
+        torch.testing.assert_close(e[:, half:], torch.nn.functional.normalize(enc.motion_head(m0), dim=-1))
+
     def test_vocoder_is_silent_where_the_mel_is_silent_whatever_its_weights(self):
         voc = nano.build(1234)["decoder.audio.vocoder"].eval()
         with torch.no_grad():
