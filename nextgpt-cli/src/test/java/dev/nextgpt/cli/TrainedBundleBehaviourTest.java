@@ -79,13 +79,15 @@ class TrainedBundleBehaviourTest {
     }
 
     @Test
-    void drawARedCircleEmitsAnImageWhoseShapeIsRed() throws IOException {
+    void drawARedCircleEmitsAnImageOfARedDisc() throws IOException {
         JsonNode r = result("draw");
         assertEquals(List.of("image"), signals(r), r.toString());
         assertTrue(r.get("text").asText().contains("red circle"), r.toString());
         BufferedImage img = ImageIO.read(out.resolve(r.get("outputs").get("image").asText()).toFile());
         int red = 0;
         int otherColour = 0;
+        int top = Integer.MAX_VALUE, bottom = -1, left = Integer.MAX_VALUE, right = -1;
+        int[] perRow = new int[img.getHeight()];
         for (int y = 0; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {
                 int rgb = img.getRGB(x, y);
@@ -94,6 +96,11 @@ class TrainedBundleBehaviourTest {
                 int cb = rgb & 0xff;
                 if (cr > 140 && cg < 110 && cb < 110) {
                     red++;
+                    perRow[y]++;
+                    top = Math.min(top, y);
+                    bottom = Math.max(bottom, y);
+                    left = Math.min(left, x);
+                    right = Math.max(right, x);
                 } else if (Math.max(cg, cb) > 140) {
                     otherColour++;
                 }
@@ -102,6 +109,23 @@ class TrainedBundleBehaviourTest {
         // a circle of radius 3.4-4.4 px covers 36-61 pixels; the background is dark grey
         assertTrue(red >= 20, "red pixels: " + red);
         assertTrue(otherColour < red / 2, "pixels of another colour: " + otherColour + " (red " + red + ")");
+        // and it is a disc: the world's rendered red circles fill 0.65-0.88 of their bounding box (0.79 at best),
+        // its squares 0.90-1.0, its triangles 0.49-0.68, top-heavy or bottom-heavy
+        int width = right - left + 1;
+        int height = bottom - top + 1;
+        double fill = red / (double) (width * height);
+        String seen = "red " + red + " px in a " + width + "x" + height + " box, fill " + fill;
+        assertTrue(fill >= 0.69 && fill <= 0.89, "not round: " + seen);
+        assertTrue(width <= 1.34 * height && height <= 1.34 * width, "not round: " + seen);
+        int upper = 0, lower = 0;
+        for (int y = top; y <= bottom; y++) {
+            if (2 * (y - top) + 1 < height) {
+                upper += perRow[y];
+            } else if (2 * (y - top) + 1 > height) {
+                lower += perRow[y];
+            }
+        }
+        assertTrue(Math.abs(upper - lower) <= 0.2 * red, "not round: upper half " + upper + ", lower " + lower + ", " + seen);
     }
 
     @Test
