@@ -162,7 +162,8 @@ class PythonRuntime:
         log(f"decoders alone: {len(out)} cases in {time.time() - t0:.0f}s")
         return out
 
-    def run(self, cases, media_dir, log):
+    def run(self, cases, media_dir, log, decode=True):
+        """Every case through the LLM; with ``decode`` the signal groups through their decoders too."""
         out = {}
         t0 = time.time()
         for i, c in enumerate(cases):
@@ -172,7 +173,7 @@ class PythonRuntime:
                                                  and t != pipeline.EOS]).split("###")[0].strip()
             groups = [g for g in res["groups"] if g["complete"]]
             out[c["id"]] = {"text": text, "signals": [g["modality"] for g in groups],
-                            "media": {g["modality"]: self.decode(g["modality"], g, i) for g in groups}}
+                            "media": {g["modality"]: self.decode(g["modality"], g, i) for g in groups if decode}}
             if (i + 1) % 200 == 0:
                 log(f"python: {i + 1}/{len(cases)} cases, {time.time() - t0:.0f}s")
         log(f"python: {len(cases)} cases in {time.time() - t0:.0f}s")
@@ -284,6 +285,8 @@ def score(cases, outputs, judges, records=None):
             for row, v in tally.items()}
 
 
+# the rows that need no decoder: what the LLM says and which signal groups it emits
+TEXT_ROWS = ("image → text", "audio → text", "video → text", "signal routing")
 ROW_ORDER = ["text → image", "text → audio", "text → video", "image → text", "audio → text", "video → text",
              "signal routing", "multi-turn switching"]
 
@@ -345,7 +348,8 @@ def main(argv=None):
     ap.add_argument("--bundle", default=os.path.join(ROOT, "models", "nano"))
     ap.add_argument("--paths", default="python,java",
                     help="python, java, decoders (each text → X target decoded from its caption alone, no LLM) and "
-                    "probes (linear probes of the encoders' embeddings, seen and held-out combinations: probes.py)")
+                    "probes (linear probes of the encoders' embeddings, seen and held-out combinations: probes.py), "
+                    "text (the Python path without decoders or judges: routing and the X → text rows, minutes)")
     ap.add_argument("--limit", type=int, default=None, help="first N test dialogues (default: all)")
     ap.add_argument("--budget", default="full", help="the training budget whose world to evaluate on")
     ap.add_argument("--out", default=os.path.join(ROOT, ".eval"))
@@ -359,7 +363,7 @@ def main(argv=None):
     log = train.Log(os.path.join(args.out, "eval.log"))
     w = train.make_world(args.budget)
     paths = args.paths.split(",")
-    unknown = set(paths) - {"python", "java", "decoders", "probes"}
+    unknown = set(paths) - {"python", "java", "decoders", "probes", "text"}
     if unknown:
         ap.error(f"unknown paths {sorted(unknown)}")
     results, probe_results, judge_acc, t = OrderedDict(), None, {}, ""
@@ -372,8 +376,15 @@ def main(argv=None):
         media_dir = os.path.join(args.out, "media")
         write_media(cases, media_dir)
         log(f"{len(cases)} test cases; held-out combination or phrasing in {sum(c['heldout'] for c in cases)}")
-        judges, judge_acc = load_judges(args.out, log)
+        judges, judge_acc = load_judges(args.out, log) if set(paths) - {"text"} else ({}, {})
     for p in paths:
+        if p == "text":
+            outputs = PythonRuntime(args.bundle).run(cases, media_dir, log, decode=False)
+            records = []
+            results["python, text only"] = {k: v for k, v in score(cases, outputs, judges, records).items()
+                                            if k in TEXT_ROWS}
+            write_records(os.path.join(args.out, "cases.text.jsonl"), records)
+            continue
         if p == "python":
             outputs = PythonRuntime(args.bundle).run(cases, media_dir, log)
         elif p == "decoders":

@@ -75,7 +75,8 @@ def mask_signal_logits(logits):
 @torch.no_grad()
 def generate(embed, forward, prompt_ids, max_new_tokens, forced_first=None, prompt_embeds=None):
     """Greedy decoding (batch 1) with the KV cache and the signal-token rules; ``prompt_embeds`` [1,L,H] (a prompt
-    with media) replaces ``embed(prompt_ids)`` when given.
+    with media) replaces ``embed(prompt_ids)`` when given. As in the Java runtime (``LlmTier``), a group still open
+    when ``max_new_tokens`` runs out is completed anyway.
 
     Returns dict(ids, step_logits [steps,V] (raw), groups=[{modality, start, ids, hidden [N,H], complete}]).
     """
@@ -88,11 +89,16 @@ def generate(embed, forward, prompt_ids, max_new_tokens, forced_first=None, prom
     last = logits[0, -1]
     out, step_logits, groups = [], [], []
     group = None  # current group dict while forcing
-    for step in range(max_new_tokens):
+
+    def group_open():
+        return group is not None and len(group["ids"]) < nano.SIGNAL_COUNTS[group["modality"]]
+
+    step = 0
+    while step < max_new_tokens or group_open():
         step_logits.append(last)
         if step == 0 and forced_first is not None:
             tok = int(forced_first)
-        elif group is not None and len(group["ids"]) < nano.SIGNAL_COUNTS[group["modality"]]:
+        elif group_open():
             tok = nano.signal_first_id(group["modality"]) + len(group["ids"])
         else:
             tok = int(torch.argmax(mask_signal_logits(last)).item())
@@ -107,8 +113,8 @@ def generate(embed, forward, prompt_ids, max_new_tokens, forced_first=None, prom
         out.append(tok)
         if tok == EOS:
             break
-        if step == max_new_tokens - 1 and group is None:
-            break
+        if step + 1 >= max_new_tokens and group is None:
+            break  # the last token, not a signal token: nothing needs its hidden state
         # feed the token: its hidden state is the signal hidden state when it is a signal token
         pos = n_ctx + len(out) - 1
         logits, hidden, past = forward(embed(torch.tensor([[tok]], dtype=torch.int64)),
@@ -117,6 +123,7 @@ def generate(embed, forward, prompt_ids, max_new_tokens, forced_first=None, prom
         if group is not None:
             group["hidden"].append(hidden[0, 0])
         last = logits[0, -1]
+        step += 1
     for g in groups:
         g["hidden"] = torch.stack(g["hidden"], 0)
         g["complete"] = len(g["ids"]) == nano.SIGNAL_COUNTS[g["modality"]]

@@ -8,7 +8,7 @@ from common import BUNDLE, REFERENCE  # noqa: F401  (sets sys.path)
 
 import torch
 
-from nextgpt_tooling import export, nano, safetensors_io
+from nextgpt_tooling import export, nano, pipeline, safetensors_io
 
 
 def manifest():
@@ -144,6 +144,20 @@ class LlmSemanticsTest(unittest.TestCase):
 
     def empty_past(self, b):
         return torch.zeros(nano.LAYERS, 2, b, nano.HEADS, 0, nano.HEAD_DIM)
+
+    def test_a_group_open_when_the_token_budget_ends_is_completed(self):
+        with open(os.path.join(REFERENCE, "llm.generate.json")) as f:
+            ref = json.load(f)
+        free = ref["runs"]["free"]
+        start = free["groups"][0]["start"]          # where "draw a red circle" opens its image group
+        res = pipeline.generate(self.embed, self.fwd, ref["prompt_ids"], start + 1)
+        self.assertEqual(res["ids"], free["ids"][:start + nano.SIGNAL_COUNTS["image"]])
+        group = res["groups"][0]
+        self.assertTrue(group["complete"])
+        self.assertEqual(group["ids"], free["groups"][0]["ids"])
+        self.assertEqual(tuple(group["hidden"].shape), (nano.SIGNAL_COUNTS["image"], nano.HIDDEN))
+        # a budget that ends before the group opens stops there
+        self.assertEqual(pipeline.generate(self.embed, self.fwd, ref["prompt_ids"], start)["groups"], [])
 
     def test_cache_equals_full_forward(self):
         ids = torch.tensor([[1, 311, 286, 938, 417, 514, 294, 391, 317]])
