@@ -49,7 +49,7 @@ BUDGETS = {
     "full": {"samples": 3000, "dialogues": 20000, "contrastive": {"image": 1500, "audio": 500, "video": 1500},
              "pretrain": 2000,
              "vae": {"image": 1600, "video": 1200, "audio": 800}, "vocoder": 400,
-             "denoiser": {"image": 2500, "video": 2400, "audio": 2000}, "stage2": 600, "stage3": 600,
+             "denoiser": {"image": 4000, "video": 4000, "audio": 3500}, "stage2": 600, "stage3": 600,
              "stage4": 2400},
     "quick": {"samples": 120, "dialogues": 300, "contrastive": {"image": 6, "audio": 6, "video": 6}, "pretrain": 6,
               "vae": {"image": 4, "video": 4, "audio": 4}, "vocoder": 4,
