@@ -91,6 +91,13 @@ def l2_normalize(x: Tensor) -> Tensor:
     return x / x.norm(p=2, dim=-1, keepdim=True).clamp_min(1e-12)
 
 
+def halves_embedding(first: Tensor, second: Tensor, b: int, k: int) -> Tensor:
+    """Two streams' head outputs [B*K, E/2] -> embedding [B, E]: each L2-normalised into its own half, the clips
+    averaged, the whole L2-normalised (each stream keeps coordinates of its own)."""
+    e = torch.cat([l2_normalize(first), l2_normalize(second)], dim=1)
+    return l2_normalize(e.reshape(b, k, -1).mean(dim=1))
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # encoders (ImageBind-like)
 # ----------------------------------------------------------------------------------------------------------------
@@ -161,8 +168,7 @@ class AudioEncoder(nn.Module):
     def forward(self, fbank: Tensor) -> Tensor:
         b, k = fbank.size(0), fbank.size(1)
         band, time = self.streams(fbank.reshape(b * k, fbank.size(2), fbank.size(3), fbank.size(4)))
-        e = torch.cat([l2_normalize(self.band_head(band)), l2_normalize(self.time_head(time))], dim=1)
-        return l2_normalize(e.reshape(b, k, -1).mean(dim=1))
+        return halves_embedding(self.band_head(band), self.time_head(time), b, k)
 
 
 class VideoEncoder(nn.Module):
@@ -197,8 +203,7 @@ class VideoEncoder(nn.Module):
         b, k = frames.size(0), frames.size(1)
         appearance, motion = self.streams(
             frames.reshape(b * k, frames.size(2), frames.size(3), frames.size(4), frames.size(5)))
-        e = torch.cat([l2_normalize(self.appearance_head(appearance)), l2_normalize(self.motion_head(motion))], dim=1)
-        return l2_normalize(e.reshape(b, k, -1).mean(dim=1))
+        return halves_embedding(self.appearance_head(appearance), self.motion_head(motion), b, k)
 
 
 class InputProjection(nn.Module):

@@ -366,10 +366,9 @@ def main(argv=None):
     unknown = set(paths) - {"python", "java", "decoders", "probes", "text"}
     if unknown:
         ap.error(f"unknown paths {sorted(unknown)}")
-    results, probe_results, judge_acc, t = OrderedDict(), None, {}, ""
+    results, probe_results, judge_acc = OrderedDict(), None, {}
     if "probes" in paths:
         probe_results = probes.encoder_probes(export.load_bundle(args.bundle)[0], w)
-        t = "Encoder linear probes (fitted on train embeddings, scored on test):\n\n" + probes.table(probe_results)
         paths.remove("probes")
     if paths:
         cases = build_cases(w, args.limit)
@@ -399,9 +398,12 @@ def main(argv=None):
         records = []
         results[p] = score(cases, outputs, judges, records)
         write_records(os.path.join(args.out, f"cases.{p}.jsonl"), records)
+    sections = []
     if results:
-        t = (table(results) + "\n\nBy split (seen: training combinations and phrasings only):\n\n"
-             + split_table(results) + ("\n\n" + t if t else ""))
+        sections += [table(results), "By split (seen: training combinations and phrasings only):", split_table(results)]
+    if probe_results:
+        sections += ["Encoder linear probes (fitted on train embeddings, scored on test):", probes.table(probe_results)]
+    t = "\n\n".join(sections)
     print(t)
     with open(os.path.join(args.out, "table.md"), "w") as f:
         f.write(t + "\n")
