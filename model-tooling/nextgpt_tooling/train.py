@@ -1,7 +1,8 @@
 """Trains the nano NExT-GPT on the synthetic world, stage by stage as the paper does, and exports the bundle.
 
-    model-tooling/train-nano                     # everything, from nothing (≈ 42 min on 2 cores in bfloat16)
-    /usr/bin/python3 -m nextgpt_tooling.train --out models/nano --reference models/reference/nano [--quick]
+    model-tooling/train-nano         # everything, from nothing (≈ 75 min on 2 cores with native bfloat16, hours without)
+    model-tooling/train-nano --resume --stage1 FILE       # stage 1 from a checkpoint, training only what it lacks
+    /usr/bin/python3 -m nextgpt_tooling.train --out models/nano --reference models/reference/nano [--budget quick]
 
 Stages (NExT-GPT §4, at toy scale on ``world.World``):
 
@@ -18,9 +19,12 @@ Stages (NExT-GPT §4, at toy scale on ``world.World``):
 
 Then the LoRA is merged, and every component is exported in the bundle contract (``export.export_modules``).
 The log (``<work>/train.log``) records each stage's losses, its wall time and the trainable share of parameters.
+Stage 1 is checkpointed after each of its parts (``Stage1Checkpoint``); ``--resume`` keeps what the checkpoint holds
+and trains the rest, and since every part trains from its own seed a resumed run exports what a run from nothing does.
 """
 import argparse
 import contextlib
+import hashlib
 import json
 import math
 import os
@@ -35,7 +39,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import components as C
-from . import corpus, export, nano, pipeline, probes, schedulers, tokenizer, world, world_media, world_text
+from . import corpus, export, nano, pipeline, probes, safetensors_io, schedulers, tokenizer, world, world_media
+from . import world_text
 from . import train_data as D
 from .tokenizer import BOS, EOS, PAD
 
@@ -91,7 +96,8 @@ def bf16_parts(choice, native):
 
 def native_bf16():
     try:
-        flags = open("/proc/cpuinfo").read().split()
+        with open("/proc/cpuinfo") as f:
+            flags = f.read().split()
     except OSError:
         return False
     return "amx_bf16" in flags or "avx512_bf16" in flags
@@ -743,12 +749,170 @@ def bucketed(examples, size, rng):
     return lambda: [examples[i] for i in next(gen)]
 
 
+def part_seed(seed, part):
+    """A seed of its own for each training part (``encoders``, ``vae.audio``, ``alignment`` …): a part trains the same
+    whether or not the parts before it ran in the same process, so resuming from a checkpoint reproduces a run from
+    nothing."""
+    return int.from_bytes(hashlib.sha256(f"{seed}/{part}".encode()).digest()[:4], "little")
+
+
+def part_rng(seed, part):
+    """Seeds torch for ``part`` and returns its Python RNG."""
+    torch.manual_seed(part_seed(seed, part))
+    return random.Random(part_seed(seed, part))
+
+
+def part_recipe(part, args, budget, tokenizer_sha):
+    """Everything a stage-1 part's weights depend on besides its architecture (which ``load_state_dict`` checks) and
+    the code: a checkpointed part whose recipe differs is trained again."""
+    recipe = {"seed": args.seed, "world_seed": args.world_seed, "samples": budget["samples"],
+              "dialogues": budget["dialogues"], "tokenizer_sha256": tokenizer_sha}
+    kind, _, m = part.partition(".")
+    if kind == "encoders":
+        recipe.update(steps=budget["contrastive"], w_attribute_captions=W_ATTRIBUTE_CAPTIONS)
+    elif kind == "llm":
+        recipe.update(steps=budget["pretrain"])
+    elif kind == "vae":
+        recipe.update(steps=budget["vae"][m], diffusion_std=DIFFUSION_STD[m])
+    elif kind == "vocoder":
+        recipe.update(steps=budget["vocoder"])
+    else:
+        recipe.update(steps=budget["denoiser"][m], caption_dropout=CAPTION_DROPOUT, min_snr_gamma=MIN_SNR_GAMMA,
+                      diffusion_std=DIFFUSION_STD[m], vae_steps=budget["vae"][m])
+    return recipe
+
+
+class Stage1Checkpoint:
+    """Stage 1's trained parts in one file, written after each part: the frozen components NExT-GPT takes from
+    elsewhere (ImageBind, Vicuna, Stable Diffusion …), here trained part by part and kept so that stages 2-4 can run
+    again without them, and so that a stage 1 too long for one sitting can go on where it stopped.
+
+    Per part it records its recipe (``part_recipe``), precision and wall time; the components' weights, the LLM's
+    base weights and the training-only VAE encoders (the denoisers' latents are recomputed from them). Resuming
+    trains again every part that is missing, whose recipe or architecture differs, that ``--retrain`` names, or whose
+    VAE is trained again; every other part is loaded as it was saved."""
+
+    FORMAT = 2
+
+    def __init__(self, path, args, budget, tokenizer_sha):
+        self.path, self.args, self.budget, self.tokenizer_sha = path, args, budget, tokenizer_sha
+        self.parts, self.state = {}, {"mods": {}, "llm": None, "vae_encoders": {}}
+
+    def recipe(self, part):
+        return part_recipe(part, self.args, self.budget, self.tokenizer_sha)
+
+    def restore(self, mods, llm, vae_encoders, retrain, log):
+        """Loads what can be kept; returns the stage-1 parts to train (all of them when ``retrain`` is None)."""
+        if retrain is None:
+            return set(STAGE1_PARTS)
+        redo = set(filter(None, retrain.split(",")))
+        unknown = redo - set(STAGE1_PARTS)
+        if unknown:
+            raise SystemExit(f"--retrain: unknown parts {sorted(unknown)} (parts: {','.join(STAGE1_PARTS)})")
+        if not os.path.exists(self.path):
+            log(f"stage1: no checkpoint at {self.path}; training every part")
+            return set(STAGE1_PARTS)
+        saved = self.read(self.path)
+        if saved.get("format") != self.FORMAT:
+            log(f"stage1: {self.path} is not a format-{self.FORMAT} checkpoint; training every part")
+            return set(STAGE1_PARTS)
+        for part in STAGE1_PARTS:
+            if part in redo:
+                continue
+            if part not in saved["parts"]:
+                redo.add(part)
+                continue
+            before, now = saved["parts"][part]["recipe"], self.recipe(part)
+            if before != now:
+                changed = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
+                log(f"stage1: {part}'s recipe changed ({', '.join(changed)}); training it again")
+                redo.add(part)
+        for part in STAGE1_PARTS:  # in training order: a VAE trained again comes before its denoiser
+            if part.startswith("vae.") and part in redo:
+                redo.add("denoiser." + part[4:])
+            if part in redo:
+                continue
+            try:
+                for name, sd in saved["mods"].items():
+                    if part_of(name) == part:
+                        mods[name].load_state_dict(sd)
+                if part == "llm":
+                    llm.load_state_dict(saved["llm"])
+                if part.startswith("vae."):
+                    m = part[4:]
+                    enc = VaeEncoder(*VAE_SPEC[m])
+                    enc.load_state_dict(saved["vae_encoders"][m]["state"])
+                    vae_encoders[m] = (freeze(enc).eval(), saved["vae_encoders"][m]["std"])
+            except RuntimeError:  # the architecture changed since the checkpoint
+                log(f"stage1: {part} in the checkpoint does not fit the current architecture; training it again")
+                redo.add(part)
+                continue
+            self.parts[part] = saved["parts"][part]
+        self.state = {"mods": {n: sd for n, sd in saved["mods"].items() if part_of(n) in self.parts},
+                      "llm": saved["llm"] if "llm" in self.parts else None,
+                      "vae_encoders": {m: v for m, v in saved["vae_encoders"].items() if f"vae.{m}" in self.parts}}
+        log(f"stage1: resumed from {self.path}: kept {', '.join(p for p in STAGE1_PARTS if p not in redo) or 'nothing'}"
+            f"; training {', '.join(p for p in STAGE1_PARTS if p in redo) or 'nothing'}")
+        return redo
+
+    def save(self, part, seconds, mods, llm, vae_encoders):
+        """Records ``part`` as trained and rewrites the file (atomically)."""
+        self.parts[part] = {"recipe": self.recipe(part), "seconds": round(seconds, 1),
+                            "precision": "bfloat16" if _part_precision(part) else "float32"}
+        for name, mod in mods.items():  # the LLM's components are written from TrainLlm at export only
+            if part_of(name) == part and part != "llm":
+                self.state["mods"][name] = {k: v.detach().clone() for k, v in mod.state_dict().items()}
+        if part == "llm":
+            self.state["llm"] = {k: v.detach().clone() for k, v in llm.state_dict().items()}
+        if part.startswith("vae."):
+            enc, std = vae_encoders[part[4:]]
+            self.state["vae_encoders"][part[4:]] = {"state": enc.state_dict(), "std": std}
+        self.write()
+
+    def write(self):
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        tensors = OrderedDict()
+        for name, sd in self.state["mods"].items():
+            tensors.update((f"mods/{name}/{k}", v) for k, v in sd.items())
+        tensors.update((f"llm/{k}", v) for k, v in (self.state["llm"] or {}).items())
+        for m, v in self.state["vae_encoders"].items():
+            tensors.update((f"vae_encoders/{m}/{k}", t) for k, t in v["state"].items())
+        meta = {"format": self.FORMAT, "parts": self.parts,
+                "vae_std": {m: v["std"] for m, v in self.state["vae_encoders"].items()}}
+        tmp = self.path + ".tmp"
+        safetensors_io.save(tensors, tmp, {"stage1": meta})
+        os.replace(tmp, self.path)
+
+    @staticmethod
+    def read(path):
+        """The checkpoint as ``{"format", "parts", "mods", "llm", "vae_encoders"}`` (safetensors: no pickle)."""
+        tensors, meta = safetensors_io.load(path)
+        info = json.loads(meta.get("stage1", "{}"))
+        out = {"format": info.get("format"), "parts": info.get("parts", {}), "mods": defaultdict(OrderedDict),
+               "llm": OrderedDict(), "vae_encoders": {m: {"state": OrderedDict(), "std": std}
+                                                       for m, std in info.get("vae_std", {}).items()}}
+        for key, t in tensors.items():
+            kind, rest = key.split("/", 1)
+            if kind == "llm":
+                out["llm"][rest] = t
+            else:
+                owner, name = rest.split("/", 1)
+                (out["mods"][owner] if kind == "mods" else out["vae_encoders"][owner]["state"])[name] = t
+        out["mods"] = dict(out["mods"])
+        return out
+
+
+def _part_precision(part):
+    """Whether stage-1 ``part`` trained (some of) its forward passes in bfloat16."""
+    names = {"encoders": [f"encoder.{m}" for m in MODALITIES]}.get(part, [part])
+    return any(n in PRECISION["bf16"] for n in names)
+
+
 def run(args, log):
     torch.set_num_threads(args.threads)
     PRECISION["bf16"] = bf16_parts(args.precision, native_bf16())
     torch.set_flush_denormal(True)  # denormal activations made some steps 50x slower
     torch.manual_seed(args.seed)
-    rng = random.Random(args.seed)
     budget = BUDGETS[args.budget]
     w = make_world(args.budget, args.world_seed)
     model_bytes = tokenizer.train_tokenizer(args.seed, sentences=tokenizer_sentences(w, args.seed))
@@ -763,57 +927,48 @@ def run(args, log):
     data = Data(w, sp, log)
     shares = OrderedDict()
 
-    # ---- stage 1 (checkpointed: --resume picks the later stages up from it; --retrain names parts to train again)
-    ckpt = os.path.join(args.work, "stage1.pt")
+    # ---- stage 1, part by part (each from its own seed, checkpointed after each: see Stage1Checkpoint)
+    ckpt = Stage1Checkpoint(args.stage1 or os.path.join(args.work, "stage1.safetensors"), args, budget,
+                            hashlib.sha256(model_bytes).hexdigest())
     llm = TrainLlm(mods["llm.embed"], mods["llm.forward"])
-    redo = set(STAGE1_PARTS)
-    zs = {}  # unit-std VAE latents of every training sample
-    latent_std = {m: 1.0 for m in MODALITIES}  # the std each VAE decoder currently reads
-    if args.resume and os.path.exists(ckpt):
-        redo = set(filter(None, args.retrain.split(",")))
-        unknown = redo - set(STAGE1_PARTS)
-        if unknown:
-            raise SystemExit(f"--retrain: unknown parts {sorted(unknown)} (parts: {','.join(STAGE1_PARTS)})")
-        state = torch.load(ckpt)
-        for name, sd in state["mods"].items():
-            if part_of(name) in redo:
-                continue
-            try:
-                mods[name].load_state_dict(sd)
-            except RuntimeError:  # the component's architecture changed since the checkpoint
-                redo.add(part_of(name))
-                log(f"stage1: {name} in the checkpoint does not fit the current architecture; training it again")
-        if "llm" not in redo:
-            llm.load_state_dict(state["llm"])
-        zs = state["zs"]
-        latent_std.update(state.get("latent_std", {}))
-        log(f"stage1: resumed from {ckpt}, training again: {sorted(redo) or 'nothing'}")
-    if "encoders" in redo:
-        tower = train_encoders(mods, data, budget, log, rng)
-        log("stage1 encoders zero-shot retrieval (valid):", encoder_retrieval_accuracy(mods, tower, w, sp))
-        log("stage1 encoders linear probes (valid), seen / held-out combinations:\n"
-            + probes.table(probes.encoder_probes(mods, w, "valid")))
-    if "llm" in redo:
-        pretrain_llm(llm, w, sp, budget, log, rng)
+    vae_encoders = {}  # modality -> (training-only VAE encoder, latent std it was scaled by)
+    redo = ckpt.restore(mods, llm, vae_encoders, args.retrain if args.resume else None, log)
+    dz = {}  # modality -> its training samples' diffusion latents (VAE latent at DIFFUSION_STD)
+
+    def diffusion_latents(m):
+        if m not in dz:
+            enc, s = vae_encoders[m]
+            dz[m] = latents(enc, s, data.dec_target[m]) * DIFFUSION_STD[m]
+        return dz[m]
+
+    for part in STAGE1_PARTS:
+        if part not in redo:
+            continue
+        t_part = time.time()
+        prng = part_rng(args.seed, part)
+        if part == "encoders":
+            tower = train_encoders(mods, data, budget, log, prng)
+            log("stage1 encoders zero-shot retrieval (valid):", encoder_retrieval_accuracy(mods, tower, w, sp))
+            log("stage1 encoders linear probes (valid), seen / held-out combinations:\n"
+                + probes.table(probes.encoder_probes(mods, w, "valid")))
+        elif part == "llm":
+            pretrain_llm(llm, w, sp, budget, log, prng)
+        elif part.startswith("vae."):
+            m = part[4:]
+            vae_encoders[m] = train_vae(m, mods, data, budget, log, prng)
+            dz.pop(m, None)
+            set_diffusion_std(mods[f"decoder.{m}.vae_decoder"], 1.0, DIFFUSION_STD[m])
+        elif part == "vocoder":
+            train_vocoder(mods, data, budget, log, prng)
+        else:
+            m = part[len("denoiser."):]
+            train_denoiser(m, mods, data, diffusion_latents(m), budget, log, prng)
+        ckpt.save(part, time.time() - t_part, mods, llm, vae_encoders)
+        log(f"stage1: {part} checkpointed in {ckpt.path}")
     for m in MODALITIES:
-        if f"vae.{m}" in redo:
-            enc, sc = train_vae(m, mods, data, budget, log, rng)
-            zs[m] = latents(enc, sc, data.dec_target[m])
-            latent_std[m] = 1.0
-            redo.add(f"denoiser.{m}")
-        if latent_std[m] != DIFFUSION_STD[m]:
-            set_diffusion_std(mods[f"decoder.{m}.vae_decoder"], latent_std[m], DIFFUSION_STD[m])
-            latent_std[m] = DIFFUSION_STD[m]
-            redo.add(f"denoiser.{m}")
-    dz = {m: zs[m] * DIFFUSION_STD[m] for m in MODALITIES}
-    if "vocoder" in redo:
-        train_vocoder(mods, data, budget, log, rng)
-    for m in MODALITIES:
-        if f"denoiser.{m}" in redo:
-            train_denoiser(m, mods, data, dz[m], budget, log, rng)
-    if redo:
-        torch.save({"mods": {n: m.state_dict() for n, m in mods.items()}, "llm": llm.state_dict(), "zs": zs,
-                    "latent_std": latent_std}, ckpt)
+        diffusion_latents(m)
+    torch.manual_seed(part_seed(args.seed, "alignment"))
+    rng = random.Random(part_seed(args.seed, "alignment"))
     for mod in mods.values():
         freeze(mod).eval()
     freeze(llm)
@@ -867,7 +1022,9 @@ def main(argv=None):
     ap.add_argument("--out", default="models/nano")
     ap.add_argument("--reference", default=None)
     ap.add_argument("--work", default=".train", help="log and checkpoints")
-    ap.add_argument("--resume", action="store_true", help="take stage 1 from <work>/stage1.pt when present")
+    ap.add_argument("--resume", action="store_true", help="keep the stage-1 parts the checkpoint holds (train.Stage1Checkpoint)")
+    ap.add_argument("--stage1", default=None, help="the stage-1 checkpoint read by --resume and written after each "
+                    "stage-1 part (default <work>/stage1.safetensors)")
     ap.add_argument("--retrain", default="", help="with --resume: stage-1 parts to train again, comma-separated: "
                     + ",".join(STAGE1_PARTS))
     args = ap.parse_args(argv)

@@ -1,4 +1,5 @@
 """Training data, the whole training pipeline at a smoke budget, the judges and the evaluation's scoring."""
+import argparse
 import os
 import random
 import tempfile
@@ -171,6 +172,49 @@ class TrainPipelineTest(unittest.TestCase):
                 mods["llm.embed"](ids), torch.ones(1, 3, dtype=torch.int64), torch.arange(3).unsqueeze(0),
                 torch.zeros(nano.LAYERS, 2, 1, nano.HEADS, 0, nano.HEAD_DIM))
             self.assertEqual(list(logits.shape), [1, 3, nano.VOCAB])
+
+            # stage 1 was checkpointed part by part; resuming with two parts trained again (the audio VAE takes its
+            # denoiser with it) exports the same weights as the run from nothing: each part has its own seed
+            ckpt = os.path.join(tmp, "stage1.safetensors")
+            self.assertEqual(sorted(train.Stage1Checkpoint.read(ckpt)["parts"]), sorted(train.STAGE1_PARTS))
+            code = train.main(["--budget", "quick", "--out", os.path.join(tmp, "again"), "--work", tmp,
+                               "--threads", "1", "--resume", "--retrain", "vae.audio,encoders"])
+            self.assertEqual(code, 0)
+            with open(os.path.join(tmp, "train.log")) as f:
+                self.assertIn("kept llm, vae.image, vae.video, vocoder, denoiser.image, denoiser.video; training "
+                              "encoders, vae.audio, denoiser.audio", f.read())
+            again, _, _ = export.load_bundle(os.path.join(tmp, "again"))
+            for name, mod in mods.items():
+                for key, t in mod.state_dict().items():
+                    torch.testing.assert_close(again[name].state_dict()[key], t, atol=0, rtol=0,
+                                               msg=f"{name}.{key}")
+
+    def test_resume_trains_again_only_the_parts_whose_recipe_changed_or_that_are_missing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            args = argparse.Namespace(seed=1234, world_seed=1, retrain="")
+            budget = {k: (dict(v) if isinstance(v, dict) else v) for k, v in train.BUDGETS["quick"].items()}
+            path = os.path.join(tmp, "stage1.safetensors")
+            mods = nano.build(1234)
+            llm = train.TrainLlm(mods["llm.embed"], mods["llm.forward"])
+            encs = {m: (train.VaeEncoder(*train.VAE_SPEC[m]), 0.5) for m in train.MODALITIES}
+            ckpt = train.Stage1Checkpoint(path, args, budget, "tok")
+            for part in train.STAGE1_PARTS:
+                if part != "vocoder":  # a run stopped before the vocoder
+                    ckpt.save(part, 1.0, mods, llm, encs)
+            log = []
+            budget["denoiser"]["video"] += 1
+            budget["vae"]["image"] += 1
+            redo = train.Stage1Checkpoint(path, args, budget, "tok").restore(
+                nano.build(1234), llm, {}, "", lambda *a: log.append(" ".join(map(str, a))))
+            self.assertEqual(redo, {"vocoder", "denoiser.video", "vae.image", "denoiser.image"})
+            self.assertTrue(any("denoiser.video's recipe changed (steps)" in line for line in log), log)
+            # another tokenizer changes every part's recipe
+            redo = train.Stage1Checkpoint(path, args, budget, "other").restore(
+                nano.build(1234), llm, {}, "", lambda *a: None)
+            self.assertEqual(redo, set(train.STAGE1_PARTS))
+            with self.assertRaises(SystemExit):
+                train.Stage1Checkpoint(path, args, budget, "tok").restore(nano.build(1234), llm, {}, "vae.smell",
+                                                                        lambda *a: None)
 
     def test_lora_merge_gives_the_same_outputs(self):
         torch.manual_seed(0)
