@@ -96,8 +96,7 @@ def main(argv=None):
     auto = train.bf16_parts("auto", native)
     total, lines = 0.0, []
     for part, r in rows.items():
-        precision_parts = [f"encoder.{m}" for m in train.MODALITIES] if part == "encoders" else [part]
-        mode = "bf16" if any(p in auto for p in precision_parts) else "fp32"
+        mode = "bf16" if train.part_in_bf16(part, auto) else "fp32"
         if mode not in r:
             continue
         minutes = r[mode] * full_budget_steps(part) / 60

@@ -858,7 +858,7 @@ class Stage1Checkpoint:
     def save(self, part, seconds, mods, llm, vae_encoders):
         """Records ``part`` as trained and rewrites the file (atomically)."""
         self.parts[part] = {"recipe": self.recipe(part), "seconds": round(seconds, 1),
-                            "precision": "bfloat16" if _part_precision(part) else "float32"}
+                            "precision": "bfloat16" if part_in_bf16(part) else "float32"}
         for name, mod in mods.items():  # the LLM's components are written from TrainLlm at export only
             if part_of(name) == part and part != "llm":
                 self.state["mods"][name] = {k: v.detach().clone() for k, v in mod.state_dict().items()}
@@ -902,10 +902,10 @@ class Stage1Checkpoint:
         return out
 
 
-def _part_precision(part):
-    """Whether stage-1 ``part`` trained (some of) its forward passes in bfloat16."""
-    names = {"encoders": [f"encoder.{m}" for m in MODALITIES]}.get(part, [part])
-    return any(n in PRECISION["bf16"] for n in names)
+def part_in_bf16(part, bf16_parts=None):
+    """Whether stage-1 ``part`` trains (some of) its forward passes in bfloat16 (``bf16_parts``: PRECISION's now)."""
+    names = [f"encoder.{m}" for m in MODALITIES] if part == "encoders" else [part]
+    return any(n in (PRECISION["bf16"] if bf16_parts is None else bf16_parts) for n in names)
 
 
 def run(args, log):
@@ -956,7 +956,6 @@ def run(args, log):
         elif part.startswith("vae."):
             m = part[4:]
             vae_encoders[m] = train_vae(m, mods, data, budget, log, prng)
-            dz.pop(m, None)
             set_diffusion_std(mods[f"decoder.{m}.vae_decoder"], 1.0, DIFFUSION_STD[m])
         elif part == "vocoder":
             train_vocoder(mods, data, budget, log, prng)
