@@ -35,9 +35,10 @@ GEN_KINDS = ("explicit", "explicit_multi", "implicit")
 
 # ---------------------------------------------------------------- cases and their media files
 
-def build_cases(w, limit=None):
+def build_cases(w, limit=None, split="test"):
+    """One case per dialogue of ``split`` (test; valid to choose defaults such as the guidance without the test)."""
     cases = []
-    for d in w.dialogues("test")[:limit]:
+    for d in w.dialogues(split)[:limit]:
         users, answers = d["turns"][0::2], d["turns"][1::2]
         last = answers[-1]
         cases.append({"id": d["id"].replace("/", "-"), "kind": d["kind"], "users": users, "answers": answers,
@@ -293,14 +294,15 @@ ROW_ORDER = ["text → image", "text → audio", "text → video", "image → te
 
 def table(results):
     paths = list(results)
-    lines = ["| row | n | " + " | ".join(paths) + " | per attribute (" + paths[-1] + ") |",
+    lines = ["| row | n | " + " | ".join(paths) + " | per attribute (of the last path with the row) |",
              "|---|---|" + "---|" * len(paths) + "---|"]
     for row in ROW_ORDER:
         if not any(row in r for r in results.values()):
             continue
-        ref = next(results[p][row] for p in reversed(paths) if row in results[p])
+        src = next(p for p in reversed(paths) if row in results[p])
+        ref = results[src][row]
         cells = [f"{100 * results[p][row]['acc']:.1f}%" if row in results[p] else "–" for p in paths]
-        by = ", ".join(f"{k} {100 * v:.1f}%" for k, v in sorted(ref["by"].items()))
+        by = f"{src}: " + ", ".join(f"{k} {100 * v:.1f}%" for k, v in sorted(ref["by"].items()))
         lines.append(f"| {row} | {ref['n']} | " + " | ".join(cells) + f" | {by} |")
     return "\n".join(lines)
 
@@ -350,7 +352,10 @@ def main(argv=None):
                     help="python, java, decoders (each text → X target decoded from its caption alone, no LLM) and "
                     "probes (linear probes of the encoders' embeddings, seen and held-out combinations: probes.py), "
                     "text (the Python path without decoders or judges: routing and the X → text rows, minutes)")
-    ap.add_argument("--limit", type=int, default=None, help="first N test dialogues (default: all)")
+    ap.add_argument("--limit", type=int, default=None, help="first N dialogues (default: all)")
+    ap.add_argument("--split", choices=["test", "valid"], default="test",
+                    help="the dialogues to evaluate on: test (the table), or valid, to choose a default such as a "
+                    "decoder's guidance without looking at the test (valid holds out its own attribute combinations)")
     ap.add_argument("--budget", default="full", help="the training budget whose world to evaluate on")
     ap.add_argument("--out", default=os.path.join(ROOT, ".eval"))
     ap.add_argument("--threads", type=int, default=max(1, min(2, os.cpu_count() or 1)))
@@ -368,13 +373,13 @@ def main(argv=None):
         ap.error(f"unknown paths {sorted(unknown)}")
     results, probe_results, judge_acc = OrderedDict(), None, {}
     if "probes" in paths:
-        probe_results = probes.encoder_probes(export.load_bundle(args.bundle)[0], w)
+        probe_results = probes.encoder_probes(export.load_bundle(args.bundle)[0], w)  # always scored on test
         paths.remove("probes")
     if paths:
-        cases = build_cases(w, args.limit)
+        cases = build_cases(w, args.limit, args.split)
         media_dir = os.path.join(args.out, "media")
         write_media(cases, media_dir)
-        log(f"{len(cases)} test cases; held-out combination or phrasing in {sum(c['heldout'] for c in cases)}")
+        log(f"{len(cases)} {args.split} cases; held-out combination or phrasing in {sum(c['heldout'] for c in cases)}")
         judges, judge_acc = load_judges(args.out, log) if set(paths) - {"text"} else ({}, {})
     for p in paths:
         if p == "text":

@@ -323,6 +323,20 @@ class JudgesAndScoringTest(unittest.TestCase):
         table = evaluate.split_table({"python": res})
         self.assertIn("python: held-out combination", table)
 
+    def test_valid_split_gives_the_valid_dialogues_not_the_tests(self):
+        test_cases = evaluate.build_cases(self.w)
+        valid_cases = evaluate.build_cases(self.w, split="valid")
+        self.assertEqual([c["id"] for c in valid_cases],
+                         [d["id"].replace("/", "-") for d in self.w.dialogues("valid")])
+        self.assertFalse({c["id"] for c in valid_cases} & {c["id"] for c in test_cases})
+        self.assertEqual(len(evaluate.build_cases(self.w, 5, "valid")), 5)
+
+    def test_table_names_the_path_each_per_attribute_cell_comes_from(self):
+        row = {"acc": 0.5, "n": 2, "by": {"colour": 0.5}, "split": {}}
+        t = evaluate.table({"java": {"text → image": row}, "python, text only": {"image → text": row}})
+        self.assertIn("| text → image | 2 | 50.0% | – | java: colour 50.0% |", t)
+        self.assertIn("| image → text | 2 | – | 50.0% | python, text only: colour 50.0% |", t)
+
 
 if __name__ == "__main__":
     unittest.main()
