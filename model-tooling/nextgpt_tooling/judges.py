@@ -100,8 +100,8 @@ def _draw(modality, n, rng, tag):
 
 
 def train_judges(n=2400, steps=None, log=print, modalities=None):
-    """One judge per modality (``steps``: one count for all, default ``STEPS``); returns (judges, accuracy of each
-    on fresh clean renders)."""
+    """One judge per modality (``steps``: one count for all or a count per modality, default ``STEPS``); returns
+    (judges, accuracy of each on fresh clean renders)."""
     judges, acc = {}, {}
     for m in modalities or world_media.MODALITIES:
         torch.manual_seed(world.derive(JUDGE_SEED, "init", m))
@@ -111,7 +111,8 @@ def train_judges(n=2400, steps=None, log=print, modalities=None):
         j = Judge(m, {"image": 3, "video": 3, "audio": 1}[m])
         opt = torch.optim.Adam(j.parameters(), 2e-3)
         vals = list(ATTRIBUTES[m].values())
-        for it in range(steps or STEPS[m]):
+        n_steps = steps.get(m, STEPS[m]) if isinstance(steps, dict) else (steps or STEPS[m])
+        for it in range(n_steps):
             batch = rng.sample(data, 32 if m == "video" else 64)
             x = torch.stack([torch.as_tensor(_nuisance(m, s, rng)) for _, s in batch])
             outs = j(x)

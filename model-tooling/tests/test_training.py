@@ -263,11 +263,15 @@ class TrainPipelineTest(unittest.TestCase):
         cos = torch.nn.functional.cosine_similarity(grads[True], grads[False], dim=0)
         self.assertGreater(float(cos), 0.95, "bf16 gradients must point where float32 ones do")
 
+JUDGE_TEST_STEPS = {"image": 300, "audio": 150, "video": 400}
+
+
 class JudgesAndScoringTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        torch.set_num_threads(1)
-        cls.judges, cls.acc = judges.train_judges(n=1200, steps=400, log=lambda *_: None)
+        # short runs (the audio judge's spectrogram CNN is the slow one: 150 steps read fresh renders at 100 %);
+        # the evaluation's judges train on STEPS
+        cls.judges, cls.acc = judges.train_judges(n=1200, steps=JUDGE_TEST_STEPS, log=lambda *_: None)
         cls.w = world.World(1, 0, {"samples": {"train": 20, "valid": 10, "test": 10},
                                    "dialogues": {"train": 100, "valid": 40, "test": 120}})
 
