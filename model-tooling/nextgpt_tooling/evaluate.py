@@ -163,6 +163,38 @@ class PythonRuntime:
         log(f"decoders alone: {len(out)} cases in {time.time() - t0:.0f}s")
         return out
 
+    @torch.no_grad()
+    def teacher_forced_groups(self, case, media_dir):
+        """{modality: signal hidden states [N, H]} of the case's reference answer (its words, then its signal groups)
+        fed to the LLM after the prompt in one forward pass: the states the LLM would give its groups had it
+        answered exactly that."""
+        last = case["answers"][-1]
+        prompt = self.prompt_embeds(case, media_dir)
+        answer = torch.tensor([D.answer_ids(self.sp, last["text"], last["signals"])])
+        x = torch.cat([prompt, self.mods["llm.embed"](answer)], 1)
+        n = x.shape[1]
+        _, hidden, _ = self.mods["llm.forward"](x, torch.ones(1, n, dtype=torch.int64),
+                                                torch.arange(n, dtype=torch.int64).unsqueeze(0),
+                                                torch.zeros(nano.LAYERS, 2, 1, nano.HEADS, 0, nano.HEAD_DIM))
+        groups, pos = {}, prompt.shape[1] + len(self.sp.encode(last["text"]))
+        for m in last["signals"]:
+            groups[m] = hidden[0, pos:pos + nano.SIGNAL_COUNTS[m]]
+            pos += nano.SIGNAL_COUNTS[m]
+        return groups
+
+    def run_teacher_forced(self, cases, media_dir, log):
+        """Every text → X and switching target decoded from the signal states of the reference answer (same noise
+        seeds as ``run_decoders_alone``): what the output projection loses, apart from what the LLM's own answers
+        (routing, wrong words) lose."""
+        out, t0 = {}, time.time()
+        for i, c in enumerate(cases):
+            if c["targets"]:
+                groups = self.teacher_forced_groups(c, media_dir)
+                out[c["id"]] = {"text": c["answers"][-1]["text"], "signals": list(groups),
+                                "media": {m: self.decode(m, {"hidden": h}, i) for m, h in groups.items()}}
+        log(f"teacher-forced: {len(out)} cases in {time.time() - t0:.0f}s")
+        return out
+
     def run(self, cases, media_dir, log, decode=True):
         """Every case through the LLM; with ``decode`` the signal groups through their decoders too."""
         out = {}
@@ -288,6 +320,8 @@ def score(cases, outputs, judges, records=None):
 
 # the rows that need no decoder: what the LLM says and which signal groups it emits
 TEXT_ROWS = ("image → text", "audio → text", "video → text", "signal routing")
+# the rows judged on generated media
+GENERATION_ROWS = ("text → image", "text → audio", "text → video", "multi-turn switching")
 ROW_ORDER = ["text → image", "text → audio", "text → video", "image → text", "audio → text", "video → text",
              "signal routing", "multi-turn switching"]
 
@@ -324,6 +358,45 @@ def split_table(results):
     return "\n".join(lines)
 
 
+ANSWER_GROUPS = ["reference words", "own words", "wrong groups"]
+
+
+def answer_breakdown(teacher_records, path_records, path):
+    """Where a path loses on the generation rows, against the teacher-forced path on the same cases: its cases split
+    by the answer it gave (the reference answer's words, other words, or signal groups other than the expected ones),
+    each group's attribute accuracy on both paths. Teacher-forced ≈ path on "reference words" means the runtime and
+    projection lose nothing once the words are the same; the rest is what the LLM's own answers cost."""
+    teacher = {r["id"]: r for r in teacher_records}
+    tally = defaultdict(lambda: [0, 0, 0])   # (row, group) → [attributes, right teacher-forced, right on path]
+    for r in path_records:
+        t = teacher.get(r["id"])
+        if t is None:
+            continue
+        if sorted(r["signals"]) != sorted(r["expected_signals"]):
+            group = "wrong groups"
+        else:
+            group = "reference words" if r["text"].strip() == t["text"].strip() else "own words"
+        right = defaultdict(lambda: [0, 0])
+        for rec, k in ((t, 0), (r, 1)):
+            for row, key, ok in rec["scored"]:
+                if row in GENERATION_ROWS and key != "judged":
+                    right[(row, key)][k] += bool(ok)
+        for (row, _), (ok_t, ok_p) in right.items():
+            c = tally[(row, group)]
+            c[0], c[1], c[2] = c[0] + 1, c[1] + ok_t, c[2] + ok_p
+    lines = [f"| row | " + " | ".join(f"{g}: n, teacher-forced, {path}" for g in ANSWER_GROUPS) + " |",
+             "|---|" + "---|" * len(ANSWER_GROUPS)]
+    for row in ROW_ORDER:
+        if row not in GENERATION_ROWS or not any((row, g) in tally for g in ANSWER_GROUPS):
+            continue
+        cells = []
+        for g in ANSWER_GROUPS:
+            n, ok_t, ok_p = tally.get((row, g), (0, 0, 0))
+            cells.append(f"{n}, {100 * ok_t / n:.1f}%, {100 * ok_p / n:.1f}%" if n else "–")
+        lines.append(f"| {row} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def load_judges(folder, log):
     """The judges, each trained once per version and cached in ``folder``."""
     judges, acc = {}, {}
@@ -351,7 +424,10 @@ def main(argv=None):
     ap.add_argument("--paths", default="python,java",
                     help="python, java, decoders (each text → X target decoded from its caption alone, no LLM) and "
                     "probes (linear probes of the encoders' embeddings, seen and held-out combinations: probes.py), "
-                    "text (the Python path without decoders or judges: routing and the X → text rows, minutes)")
+                    "text (the Python path without decoders or judges: routing and the X → text rows, minutes), "
+                    "teacher (each text → X and switching target from the LLM's signal states for the reference "
+                    "answer, through the output projection and decoder: the projection's loss, apart from the "
+                    "LLM's own answers)")
     ap.add_argument("--limit", type=int, default=None, help="first N dialogues (default: all)")
     ap.add_argument("--split", choices=["test", "valid"], default="test",
                     help="the dialogues to evaluate on: test (the table), or valid, to choose a default such as a "
@@ -368,10 +444,10 @@ def main(argv=None):
     log = train.Log(os.path.join(args.out, "eval.log"))
     w = train.make_world(args.budget)
     paths = args.paths.split(",")
-    unknown = set(paths) - {"python", "java", "decoders", "probes", "text"}
+    unknown = set(paths) - {"python", "java", "decoders", "teacher", "probes", "text"}
     if unknown:
         ap.error(f"unknown paths {sorted(unknown)}")
-    results, probe_results, judge_acc = OrderedDict(), None, {}
+    results, probe_results, judge_acc, all_records = OrderedDict(), None, {}, {}
     if "probes" in paths:
         probe_results = probes.encoder_probes(export.load_bundle(args.bundle)[0], w)  # always scored on test
         paths.remove("probes")
@@ -398,14 +474,27 @@ def main(argv=None):
                                                                   judges, records).items() if k.startswith("text →")}
             write_records(os.path.join(args.out, "cases.decoders.jsonl"), records)
             continue
+        elif p == "teacher":
+            outputs = PythonRuntime(args.bundle).run_teacher_forced(cases, media_dir, log)
+            records = []
+            results["teacher-forced"] = {k: v for k, v in score([c for c in cases if c["id"] in outputs], outputs,
+                                                                judges, records).items() if k in GENERATION_ROWS}
+            write_records(os.path.join(args.out, "cases.teacher.jsonl"), records)
+            all_records["teacher-forced"] = records
+            continue
         elif p == "java":
             outputs = java_run(args.bundle, cases, media_dir, os.path.join(args.out, "java"), log)
         records = []
         results[p] = score(cases, outputs, judges, records)
         write_records(os.path.join(args.out, f"cases.{p}.jsonl"), records)
+        all_records[p] = records
     sections = []
     if results:
         sections += [table(results), "By split (seen: training combinations and phrasings only):", split_table(results)]
+    for p in ("python", "java"):
+        if "teacher-forced" in all_records and p in all_records:
+            sections += [f"{p} against teacher-forced, by the answer {p} gave (attributes judged):",
+                         answer_breakdown(all_records["teacher-forced"], all_records[p], p)]
     if probe_results:
         sections += ["Encoder linear probes (fitted on train embeddings, scored on test):", probes.table(probe_results)]
     t = "\n\n".join(sections)

@@ -201,3 +201,37 @@ class LlmSemanticsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TeacherForcingTest(unittest.TestCase):
+    """``evaluate``'s teacher-forced path reads each signal group's states where generation would produce them."""
+
+    def test_teacher_forced_groups_are_the_states_of_feeding_the_answer_token_by_token(self):
+        from nextgpt_tooling import evaluate
+        from nextgpt_tooling import train_data as D
+        rt = evaluate.PythonRuntime(BUNDLE)
+        text = "here is a red circle in the centre, and here is a low tone, one beep."
+        case = {"users": [{"text": "draw a red circle and play a low beep", "media": []}],
+                "answers": [{"text": text, "signals": ["image", "audio"]}]}
+        groups = rt.teacher_forced_groups(case, media_dir=None)
+        self.assertEqual(list(groups), ["image", "audio"])
+        # the generation loop's view: the prompt once, then every answer token through the KV cache
+        with torch.no_grad():
+            prompt = rt.prompt_embeds(case, None)
+            n = prompt.shape[1]
+            past = torch.zeros(nano.LAYERS, 2, 1, nano.HEADS, 0, nano.HEAD_DIM)
+            _, _, past = rt.mods["llm.forward"](prompt, torch.ones(1, n, dtype=torch.int64),
+                                                torch.arange(n).unsqueeze(0), past)
+            states = {}
+            for i, tok in enumerate(D.answer_ids(rt.sp, text, ["image", "audio"])):
+                _, h, past = rt.mods["llm.forward"](rt.mods["llm.embed"](torch.tensor([[tok]])),
+                                                    torch.ones(1, n + i + 1, dtype=torch.int64),
+                                                    torch.tensor([[n + i]]), past)
+                info = pipeline.signal_info(tok)
+                if info is not None:
+                    states.setdefault(info[0], []).append(h[0, 0])
+        for m in ("image", "audio"):
+            self.assertEqual(tuple(groups[m].shape), (nano.SIGNAL_COUNTS[m], nano.HIDDEN))
+            torch.testing.assert_close(groups[m], torch.stack(states[m]), atol=1e-4, rtol=1e-4)
+        # and not the states one token off
+        self.assertFalse(torch.allclose(groups["image"][1:], torch.stack(states["image"])[:-1], atol=1e-2))

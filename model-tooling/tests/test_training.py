@@ -344,3 +344,23 @@ class JudgesAndScoringTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class AnswerBreakdownTest(unittest.TestCase):
+    def test_cases_split_by_the_answer_given_and_each_path_counted_on_the_same_attributes(self):
+        def rec(cid, text, signals, expected, oks):
+            return {"id": cid, "text": text, "signals": signals, "expected_signals": expected,
+                    "scored": [["signal routing", "explicit", signals == expected]]
+                    + [["text → image", k, ok] for k, ok in zip(("colour", "shape"), oks)]
+                    + [["text → image", "judged", {}]]}
+        teacher = [rec("a", "here is a red circle.", ["image"], ["image"], [True, True]),
+                   rec("b", "here is a red square.", ["image"], ["image"], [True, True]),
+                   rec("c", "here is a blue square.", ["image"], ["image"], [True, False])]
+        java = [rec("a", "here is a red circle.", ["image"], ["image"], [True, False]),   # same words
+                rec("b", "okay, I drew a red square.", ["image"], ["image"], [True, True]),  # own words
+                rec("c", "", [], ["image"], [False, False])]                            # no group
+        t = evaluate.answer_breakdown(teacher, java, "java")
+        row = next(line for line in t.splitlines() if line.startswith("| text → image"))
+        cells = [c.strip() for c in row.strip("|").split("|")][1:]
+        self.assertEqual(cells, ["2, 100.0%, 50.0%", "2, 100.0%, 100.0%", "2, 50.0%, 0.0%"])
+        self.assertNotIn("signal routing", t)
