@@ -175,12 +175,9 @@ class PythonRuntime:
         n = x.shape[1]
         _, hidden, _ = self.mods["llm.forward"](x, torch.ones(1, n, dtype=torch.int64),
                                                 torch.arange(n, dtype=torch.int64).unsqueeze(0),
-                                                torch.zeros(nano.LAYERS, 2, 1, nano.HEADS, 0, nano.HEAD_DIM))
-        groups, pos = {}, prompt.shape[1] + len(self.sp.encode(last["text"]))
-        for m in last["signals"]:
-            groups[m] = hidden[0, pos:pos + nano.SIGNAL_COUNTS[m]]
-            pos += nano.SIGNAL_COUNTS[m]
-        return groups
+                                                nano.empty_past())
+        return {m: hidden[0, start:start + nano.SIGNAL_COUNTS[m]]
+                for m, start in D.signal_starts(self.sp, prompt.shape[1], last["text"], last["signals"])}
 
     def run_teacher_forced(self, cases, media_dir, log):
         """Every text → X and switching target decoded from the signal states of the reference answer (same noise
@@ -384,7 +381,7 @@ def answer_breakdown(teacher_records, path_records, path):
         for (row, _), (ok_t, ok_p) in right.items():
             c = tally[(row, group)]
             c[0], c[1], c[2] = c[0] + 1, c[1] + ok_t, c[2] + ok_p
-    lines = [f"| row | " + " | ".join(f"{g}: n, teacher-forced, {path}" for g in ANSWER_GROUPS) + " |",
+    lines = ["| row | " + " | ".join(f"{g}: n, teacher-forced, {path}" for g in ANSWER_GROUPS) + " |",
              "|---|" + "---|" * len(ANSWER_GROUPS)]
     for row in ROW_ORDER:
         if row not in GENERATION_ROWS or not any((row, g) in tally for g in ANSWER_GROUPS):

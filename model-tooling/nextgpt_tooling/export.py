@@ -259,7 +259,7 @@ def write_prompt_reference(mods, sp, seed, ref_dir):
         n = embeds.shape[1]
         logits, hidden, present = mods["llm.forward"](
             embeds, torch.ones(1, n, dtype=torch.int64), torch.arange(n).unsqueeze(0),
-            torch.zeros(nano.LAYERS, 2, 1, nano.HEADS, 0, nano.HEAD_DIM))
+            nano.empty_past())
     doc = {"turns": turns, "template": pipeline.PROMPT, "segments": segments,
            "text": "".join(s.get("text", "") if s["kind"] != "media" else "<image embeddings>" for s in segments),
            "length": n,

@@ -46,6 +46,11 @@ def signal_first_id(modality):
     raise KeyError(modality)
 
 
+def empty_past(batch=1):
+    """The LLM's KV cache before the first token: [layers, 2, batch, heads, 0, head_dim]."""
+    return torch.zeros(LAYERS, 2, batch, HEADS, 0, HEAD_DIM)
+
+
 def signal_tokens(modality):
     return [f"[{SIGNAL_PREFIX[modality]}{i}]" for i in range(SIGNAL_COUNTS[modality])]
 

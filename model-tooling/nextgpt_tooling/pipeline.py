@@ -83,7 +83,7 @@ def generate(embed, forward, prompt_ids, max_new_tokens, forced_first=None, prom
     if prompt_embeds is None:
         prompt_embeds = embed(torch.tensor([prompt_ids], dtype=torch.int64))
     n_ctx = prompt_embeds.shape[1]
-    past = torch.zeros(nano.LAYERS, 2, 1, nano.HEADS, 0, nano.HEAD_DIM)
+    past = nano.empty_past()
     logits, hidden, past = forward(prompt_embeds, torch.ones(1, n_ctx, dtype=torch.int64),
                                    torch.arange(n_ctx, dtype=torch.int64).unsqueeze(0), past)
     last = logits[0, -1]

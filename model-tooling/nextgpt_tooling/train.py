@@ -344,7 +344,7 @@ class TrainLlm(nn.Module):
 
     def forward(self, embeds, mask):
         b, t = embeds.shape[:2]
-        past = torch.zeros(nano.LAYERS, 2, b, nano.HEADS, 0, nano.HEAD_DIM)
+        past = nano.empty_past(b)
         pos = torch.arange(t).unsqueeze(0).expand(b, -1)
         _, hidden, _ = self.fwd(embeds, mask, pos, past)
         return hidden @ torch.cat([self.head_base, self.head_sig], 0).t(), hidden

@@ -133,6 +133,15 @@ def answer_ids(sp, text, signals):
     return ids + [EOS]
 
 
+def signal_starts(sp, prompt_len, text, signals):
+    """[(modality, index of its first signal token)] in ``prompt + answer_ids(sp, text, signals)``."""
+    out, pos = [], prompt_len + len(sp.encode(text))
+    for m in signals:
+        out.append((m, pos))
+        pos += nano.SIGNAL_COUNTS[m]
+    return out
+
+
 def dialogue_examples(sp, dialogue):
     """One training example per assistant turn: {ids, labels_from, media: [refs], groups: [(modality, start,
     target)]} where ``start`` indexes the first signal token's position in ``ids``."""
@@ -143,10 +152,7 @@ def dialogue_examples(sp, dialogue):
         cur = history + [{"media": [m["modality"] for m in u["media"]], "text": u["text"]}]
         p = prompt_ids(sp, cur)
         ans = answer_ids(sp, a["text"], a["signals"])
-        groups, pos = [], len(p) + len(sp.encode(a["text"]))
-        for m in a["signals"]:
-            groups.append((m, pos, a["targets"][m]))
-            pos += nano.SIGNAL_COUNTS[m]
+        groups = [(m, start, a["targets"][m]) for m, start in signal_starts(sp, len(p), a["text"], a["signals"])]
         out.append({"ids": p + ans, "labels_from": len(p), "media": list(refs), "groups": groups})
         history = history + [{"media": cur[-1]["media"], "text": u["text"], "answer": a["text"]}]
     return out

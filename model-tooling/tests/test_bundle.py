@@ -142,9 +142,6 @@ class LlmSemanticsTest(unittest.TestCase):
         cls.embed = torch.jit.load(os.path.join(BUNDLE, "llm_embed.pt"))
         cls.fwd = torch.jit.load(os.path.join(BUNDLE, "llm_forward.pt"))
 
-    def empty_past(self, b):
-        return torch.zeros(nano.LAYERS, 2, b, nano.HEADS, 0, nano.HEAD_DIM)
-
     def test_a_group_open_when_the_token_budget_ends_is_completed(self):
         with open(os.path.join(REFERENCE, "llm.generate.json")) as f:
             ref = json.load(f)
@@ -164,10 +161,10 @@ class LlmSemanticsTest(unittest.TestCase):
         n = ids.shape[1]
         e = self.embed(ids)
         full_logits, full_hidden, full_present = self.fwd(e, torch.ones(1, n, dtype=torch.int64),
-                                                          torch.arange(n).unsqueeze(0), self.empty_past(1))
+                                                          torch.arange(n).unsqueeze(0), nano.empty_past(1))
         k = 5
         l1, h1, past = self.fwd(e[:, :k], torch.ones(1, k, dtype=torch.int64), torch.arange(k).unsqueeze(0),
-                                self.empty_past(1))
+                                nano.empty_past(1))
         logits, hidden = [l1], [h1]
         for i in range(k, n):
             li, hi, past = self.fwd(e[:, i:i + 1], torch.ones(1, i + 1, dtype=torch.int64),
@@ -183,24 +180,20 @@ class LlmSemanticsTest(unittest.TestCase):
         ids = torch.tensor([[1, 311, 286, 938, 417]])
         e = self.embed(ids)
         alone, h_alone, _ = self.fwd(e, torch.ones(1, 5, dtype=torch.int64), torch.arange(5).unsqueeze(0),
-                                     self.empty_past(1))
+                                     nano.empty_past(1))
         pad = torch.randn(1, 3, 256)
         e2 = torch.cat([torch.cat([pad, e], 1), self.embed(torch.tensor([[1, 5, 6, 7, 8, 9, 10, 11]]))], 0)
         mask = torch.tensor([[0, 0, 0, 1, 1, 1, 1, 1], [1] * 8])
         pos = torch.tensor([[0, 0, 0, 0, 1, 2, 3, 4], list(range(8))])
-        both, h_both, present = self.fwd(e2, mask, pos, self.empty_past(2))
+        both, h_both, present = self.fwd(e2, mask, pos, nano.empty_past(2))
         torch.testing.assert_close(both[0:1, 3:], alone, atol=1e-5, rtol=1e-5)   # logits ~10: float32 order
         self.assertEqual(list(present.shape), [4, 2, 2, 4, 8, 64])
 
     def test_fully_masked_rows_stay_finite(self):
         e = torch.randn(2, 3, 256) * 0.02
         logits, hidden, present = self.fwd(e, torch.zeros(2, 3, dtype=torch.int64),
-                                           torch.zeros(2, 3, dtype=torch.int64), self.empty_past(2))
+                                           torch.zeros(2, 3, dtype=torch.int64), nano.empty_past(2))
         self.assertTrue(torch.isfinite(logits).all() and torch.isfinite(hidden).all())
-
-
-if __name__ == "__main__":
-    unittest.main()
 
 
 class TeacherForcingTest(unittest.TestCase):
@@ -219,7 +212,7 @@ class TeacherForcingTest(unittest.TestCase):
         with torch.no_grad():
             prompt = rt.prompt_embeds(case, None)
             n = prompt.shape[1]
-            past = torch.zeros(nano.LAYERS, 2, 1, nano.HEADS, 0, nano.HEAD_DIM)
+            past = nano.empty_past()
             _, _, past = rt.mods["llm.forward"](prompt, torch.ones(1, n, dtype=torch.int64),
                                                 torch.arange(n).unsqueeze(0), past)
             states = {}
@@ -235,3 +228,7 @@ class TeacherForcingTest(unittest.TestCase):
             torch.testing.assert_close(groups[m], torch.stack(states[m]), atol=1e-4, rtol=1e-4)
         # and not the states one token off
         self.assertFalse(torch.allclose(groups["image"][1:], torch.stack(states["image"])[:-1], atol=1e-2))
+
+
+if __name__ == "__main__":
+    unittest.main()

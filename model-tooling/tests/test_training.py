@@ -170,7 +170,7 @@ class TrainPipelineTest(unittest.TestCase):
             ids = torch.tensor([[1, 5, 9]])
             logits, hidden, present = mods["llm.forward"](
                 mods["llm.embed"](ids), torch.ones(1, 3, dtype=torch.int64), torch.arange(3).unsqueeze(0),
-                torch.zeros(nano.LAYERS, 2, 1, nano.HEADS, 0, nano.HEAD_DIM))
+                nano.empty_past())
             self.assertEqual(list(logits.shape), [1, 3, nano.VOCAB])
 
             # stage 1 was checkpointed part by part; resuming with two parts trained again (the audio VAE takes its
@@ -263,6 +263,7 @@ class TrainPipelineTest(unittest.TestCase):
         cos = torch.nn.functional.cosine_similarity(grads[True], grads[False], dim=0)
         self.assertGreater(float(cos), 0.95, "bf16 gradients must point where float32 ones do")
 
+
 JUDGE_TEST_STEPS = {"image": 300, "audio": 150, "video": 400}
 
 
@@ -342,10 +343,6 @@ class JudgesAndScoringTest(unittest.TestCase):
         self.assertIn("| image → text | 2 | – | 50.0% | python, text only: colour 50.0% |", t)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class AnswerBreakdownTest(unittest.TestCase):
     def test_cases_split_by_the_answer_given_and_each_path_counted_on_the_same_attributes(self):
         def rec(cid, text, signals, expected, oks):
@@ -364,3 +361,7 @@ class AnswerBreakdownTest(unittest.TestCase):
         cells = [c.strip() for c in row.strip("|").split("|")][1:]
         self.assertEqual(cells, ["2, 100.0%, 50.0%", "2, 100.0%, 100.0%", "2, 50.0%, 0.0%"])
         self.assertNotIn("signal routing", t)
+
+
+if __name__ == "__main__":
+    unittest.main()
