@@ -1,6 +1,11 @@
 """Evaluates a bundle on the world's held-out test dialogues, in Python and through the Java runtime, as a table.
 
-    model-tooling/evaluate-nano [--bundle models/nano] [--paths python,java] [--limit N] [--out DIR]
+    model-tooling/evaluate-nano [--bundle models/nano] [--paths python,java] [--split test|valid] [--limit N]
+                                [--out DIR]
+
+``--paths`` (comma-separated): python, java, text (Python without decoders: routing and X → text), decoders (each
+target from its caption alone), teacher (from the LLM's states for the reference answer), probes (encoder linear
+probes).
 
 Every test dialogue becomes one case (two-turn dialogues: the first turn as history, answered as the data set
 answers it). Inputs are written as files (PNG, 16-bit WAV, H.264 MP4 through ffmpeg) and both paths read the same

@@ -55,10 +55,11 @@ BUDGETS = {
              "pretrain": 2000,
              "vae": {"image": 1600, "video": 1200, "audio": 800}, "vocoder": 400,
              "denoiser": {"image": 4000, "video": 4000, "audio": 3500}, "stage2": 600, "stage3": 600,
-             "stage4": 2400},
+             "stage4": 2400, "instruction": 8000},
     "quick": {"samples": 120, "dialogues": 300, "contrastive": {"image": 6, "audio": 6, "video": 6}, "pretrain": 6,
               "vae": {"image": 4, "video": 4, "audio": 4}, "vocoder": 4,
-              "denoiser": {"image": 4, "video": 4, "audio": 4}, "stage2": 4, "stage3": 4, "stage4": 6},
+              "denoiser": {"image": 4, "video": 4, "audio": 4}, "stage2": 4, "stage3": 4, "stage4": 6,
+              "instruction": 60},
 }
 LORA_RANK, LORA_ALPHA = 16, 32
 CAPTION_DROPOUT = 0.1
@@ -982,8 +983,13 @@ def run(args, log):
     for m in MODALITIES:
         freeze(mods[f"input_projection.{m}"])
 
+    # stages 3-4 read the world's training dialogues and the instruction set (wider phrasing, more two-output and
+    # implicit requests: World.instruction_dialogues), as NExT-GPT instruction-tunes on MosIT
+    dialogues = w.dialogues("train") + w.instruction_dialogues(budget["instruction"])
+    log(f"stages 3-4: {len(w.dialogues('train'))} world dialogues + {budget['instruction']} instruction dialogues")
+
     # ---- stage 3: output projections + signal tokens' rows
-    gen = [e for d in w.dialogues("train") if d["kind"] in ("explicit", "explicit_multi", "implicit")
+    gen = [e for d in dialogues if d["kind"] in ("explicit", "explicit_multi", "implicit")
            for e in D.dialogue_examples(sp, d)]
     llm.embed_sig.requires_grad_(True)
     llm.head_sig.requires_grad_(True)
@@ -995,7 +1001,7 @@ def run(args, log):
 
     # ---- stage 4: LoRA + both projections on every dialogue
     lora = llm.add_lora()
-    allex = [e for d in w.dialogues("train") for e in D.dialogue_examples(sp, d)]
+    allex = [e for d in dialogues for e in D.dialogue_examples(sp, d)]
     params = lora + [p for m in MODALITIES for name in ("input_projection", "output_projection")
                      for p in freeze(mods[f"{name}.{m}"], True).parameters()]
     shares["stage 4 LoRA + projections"] = trainable_share(total, params)

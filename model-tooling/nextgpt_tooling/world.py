@@ -19,6 +19,10 @@ Everything is a function of ``seed`` (the data) and ``split_seed`` (which attrib
   of the picks from a family that has some, ``TEST_HELDOUT_TEMPLATE_SHARE``).
   Valid/test dialogues whose content (user texts + media seeds) also occurs in an earlier split are re-drawn (except
   ``chat``: a handful of fixed small-talk turns, the routing negatives), and media seeds never repeat across splits.
+- **instruction set** (``World.instruction_dialogues(n)``): stage 4's extra training dialogues, drawn like train's
+  from the world's phrasings plus ``world_text.INSTRUCTION_EXTRA`` (more ways of asking, as MosIT's GPT-written
+  dialogues have), with more two-output and implicit requests; its own random stream, so the splits above (and the
+  tokenizer's and LLM pretraining's text) do not change, and none of its items repeats one of theirs.
 
 "Fits" (sound ↔ picture): pitch from the colour (red/orange → low, yellow/green → mid, blue/purple → high), pattern
 from the shape (triangle → one beep, square → two beeps, circle → continuous); back: low → red, mid → green,
@@ -49,6 +53,10 @@ DEFAULT_SIZES = {"samples": {"train": 3000, "valid": 300, "test": 300},
 HELDOUT_FRACTION = {"image": 0.1, "audio": 1 / 9, "video": 0.1}   # per valid and per test
 DIALOGUE_KINDS = [("explicit", 0.25), ("explicit_multi", 0.07), ("implicit", 0.15), ("understanding", 0.25),
                   ("chat", 0.10), ("switch", 0.18)]
+
+# the instruction set's mix (World.instruction_dialogues): more two-output and implicit requests than the world's
+INSTRUCTION_KINDS = [("explicit", 0.15), ("explicit_multi", 0.2), ("implicit", 0.25), ("understanding", 0.25),
+                     ("chat", 0.05), ("switch", 0.10)]
 
 # the share of test items that use a held-out template where their family has one (fixed, so that adding training
 # phrasings to a family does not dilute the held-out ones in test)
@@ -182,18 +190,30 @@ class World:
             seen = set()
             for s in SPLITS:
                 self._dialogues[s] = self._make_dialogues(s, seen)
+            self._dialogue_keys = frozenset(seen)
         return self._dialogues[split]
 
-    def _make_dialogues(self, split, seen):
-        rng = random.Random(derive(self.seed, "dialogues", split))
-        kinds, weights = zip(*DIALOGUE_KINDS)
+    def instruction_dialogues(self, n):
+        """Stage 4's extra instruction set (MosIT's role): ``n`` training dialogues drawn like the train split's —
+        train combinations, no held-out template — from the world's phrasings plus
+        ``world_text.INSTRUCTION_EXTRA``, with more two-output and implicit requests (``INSTRUCTION_KINDS``). Its
+        own random stream and media seeds: ``dialogues`` (every split) is the same whether or not this is drawn,
+        and no item's user content equals one of any split's dialogues."""
+        self.dialogues("train")
+        return self._make_dialogues("train", set(self._dialogue_keys), n=n, kinds=INSTRUCTION_KINDS,
+                                    extra=text.INSTRUCTION_EXTRA, name="instruct")
+
+    def _make_dialogues(self, split, seen, n=None, kinds=DIALOGUE_KINDS, extra=None, name=None):
+        name = name or split
+        rng = random.Random(derive(self.seed, "dialogues", name))
+        kinds, weights = zip(*kinds)
         out, keys = [], set()
-        for i in range(self.sizes["dialogues"][split]):
+        for i in range(self.sizes["dialogues"][split] if n is None else n):
             kind = rng.choices(kinds, weights)[0]
             for attempt in itertools.count():
                 if attempt > 200:
-                    raise RuntimeError(f"cannot draw a new {kind} dialogue for {split}")
-                ctx = _Ctx(self, split, rng, f"{split}/{i}/{attempt}")
+                    raise RuntimeError(f"cannot draw a new {kind} dialogue for {name}")
+                ctx = _Ctx(self, split, rng, f"{name}/{i}/{attempt}", extra)
                 try:
                     turns = getattr(self, "_d_" + kind)(ctx)
                 except _Reject:
@@ -204,7 +224,7 @@ class World:
                     continue
                 break
             keys.add(key)
-            out.append({"id": f"{split}/{i}", "split": split, "kind": kind, "templates": ctx.used,
+            out.append({"id": f"{name}/{i}", "split": split, "kind": kind, "templates": ctx.used,
                         "heldout_combo": ctx.heldout_combo,
                         "heldout_template": any(t in HELDOUT_TEMPLATES for t in ctx.used), "turns": turns})
         seen |= keys
@@ -215,14 +235,14 @@ class World:
     def _d_explicit(self, ctx):
         m = ctx.rng.choice(MODALITIES)
         attrs = ctx.attrs(m)
-        tid, tmpl = ctx.pick(text.EXPLICIT[m])
+        tid, tmpl = ctx.pick(ctx.family("explicit." + m, text.EXPLICIT[m]))
         desc = ctx.desc(m, attrs)
         return [ctx.user(tmpl.format(desc)), ctx.generate(m, attrs, list(ATTRIBUTES[m]))]
 
     def _d_explicit_multi(self, ctx):
         m1, m2 = ctx.rng.sample(MODALITIES, 2)
         a1, a2 = ctx.attrs(m1), ctx.attrs(m2)
-        _, joiner = ctx.pick(text.JOINERS)
+        _, joiner = ctx.pick(ctx.family("joiners", text.JOINERS))
         q = joiner.format(text.EXPLICIT_SHORT[m1].format(ctx.desc(m1, a1)),
                           text.EXPLICIT_SHORT[m2].format(ctx.desc(m2, a2)))
         ans = f"here is {text.canonical_caption(m1, a1)}, and here is {text.canonical_caption(m2, a2)}."
@@ -231,31 +251,31 @@ class World:
                                           m2: ctx.target(m2, a2, list(ATTRIBUTES[m2]))}}]
 
     def _d_implicit(self, ctx):
-        tid, m, required, fn = ctx.pick(text.IMPLICIT, key=lambda t: t[0])
+        tid, m, required, fn = ctx.pick(ctx.family("implicit", text.IMPLICIT))
         attrs = ctx.attrs(m)
         return [ctx.user(fn(attrs, ctx.rng)), ctx.generate(m, attrs, list(required))]
 
     def _d_understanding(self, ctx):
-        tid, m, asked, q = ctx.pick(text.QUESTIONS, key=lambda t: t[0])
+        tid, m, asked, q = ctx.pick(ctx.family("questions", text.QUESTIONS))
         ref = ctx.media(m, ctx.attrs(m))
         return [ctx.user(q, [ref]), ctx.answer(m, asked, ref["attrs"])]
 
     def _d_chat(self, ctx):
-        tid, fn = ctx.pick(text.CHAT)
+        tid, fn = ctx.pick(ctx.family("chat", text.CHAT))
         s = dict(ctx.attrs("image"))
         s.update(ctx.attrs("audio"))
         q, a = fn(s, ctx.rng)
         return [ctx.user(q), {"role": "assistant", "text": a, "signals": [], "targets": {}}]
 
     def _d_switch(self, ctx):
-        tid, src, dst, change, tmpl = ctx.pick(text.SWITCH, key=lambda t: t[0])
+        tid, src, dst, change, tmpl = ctx.pick(ctx.family("switch", text.SWITCH))
         first = ctx.attrs(src)
         # turn 1: the assistant generated the source modality, or the user brought it and asked about it
         if ctx.rng.random() < 0.5:
-            t_id, t1 = ctx.pick(text.EXPLICIT[src])
+            t_id, t1 = ctx.pick(ctx.family("explicit." + src, text.EXPLICIT[src]))
             turns = [ctx.user(t1.format(ctx.desc(src, first))), ctx.generate(src, first, list(ATTRIBUTES[src]))]
         else:
-            q_id, _, asked, q = ctx.pick([t for t in text.QUESTIONS if t[1] == src], key=lambda t: t[0])
+            q_id, _, asked, q = ctx.pick([t for t in ctx.family("questions", text.QUESTIONS) if t[1] == src])
             ref = ctx.media(src, first)
             turns = [ctx.user(q, [ref]), ctx.answer(src, asked, first)]
         rng = ctx.rng
@@ -295,11 +315,16 @@ class World:
 class _Ctx:
     """One dialogue being drawn: the split, the rng, the templates used, the media seeds handed out."""
 
-    def __init__(self, world, split, rng, tag):
+    def __init__(self, world, split, rng, tag, extra=None):
         self.world, self.split, self.rng, self.tag = world, split, rng, tag
+        self.extra = extra or {}
         self.used = []
         self.heldout_combo = False
         self._n_media = 0
+
+    def family(self, name, base):
+        """A template family: the world's own, plus the instruction set's extra phrasings when drawing that set."""
+        return list(base) + list(self.extra.get(name, ()))
 
     def pick(self, family, key=lambda t: t[0]):
         pool = [t for t in family if template_allowed(key(t), self.split)]

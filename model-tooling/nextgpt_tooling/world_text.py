@@ -330,6 +330,102 @@ SWITCH = [
     ("switch.edit.shape.2", "image", "image", "shape", "turn it into {a_shape}"),
 ]
 
+# ---------------------------------------------------------------- instruction-tuning phrasings (stage 4 only)
+# MosIT's dialogues were written with far more variety than any pretraining template set. These phrasings widen the
+# training side only: ``World.instruction_dialogues`` draws stage 4's extra dialogues from the families above plus
+# these; the world's own dialogues (the tokenizer's and the LLM pretraining's text, and every valid / test item) do
+# not use them. Family keys are those of ``World``'s dialogue drawers; ids never collide with the held-out ones.
+
+INSTRUCTION_EXTRA = {
+    "explicit.image": [("instruct.explicit.image.0", "can you draw {}?"), ("instruct.explicit.image.1", "draw me {}"),
+                       ("instruct.explicit.image.2", "please make an image with {}"),
+                       ("instruct.explicit.image.3", "create a picture: {}"),
+                       ("instruct.explicit.image.4", "would you paint {}?"),
+                       ("instruct.explicit.image.5", "I'd love a picture of {}")],
+    "explicit.audio": [("instruct.explicit.audio.0", "can I hear {}?"), ("instruct.explicit.audio.1", "play me {}"),
+                       ("instruct.explicit.audio.2", "please generate {}"),
+                       ("instruct.explicit.audio.3", "could you play {}?"),
+                       ("instruct.explicit.audio.4", "create a sound of {}")],
+    "explicit.video": [("instruct.explicit.video.0", "show me a clip of {}"),
+                       ("instruct.explicit.video.1", "can you animate {}?"),
+                       ("instruct.explicit.video.2", "make a short clip of {}"),
+                       ("instruct.explicit.video.3", "I'd love a video of {}"),
+                       ("instruct.explicit.video.4", "play a clip showing {}")],
+    "joiners": [("instruct.joint.0", "{}; also {}"), ("instruct.joint.1", "first {}, and after that {}"),
+                ("instruct.joint.2", "{} and then {}"), ("instruct.joint.3", "please {} and {}")],
+    "implicit": [
+        ("instruct.implicit.image.0", "image", ("colour", "shape"),
+         lambda s, r: f"my son is learning about {s['shape']}s, could you show him {a(s['colour'])} one?"),
+        ("instruct.implicit.image.1", "image", ("colour", "shape"),
+         lambda s, r: f"my friend's favourite is {a(s['colour'])} {s['shape']}, can we see it?"),
+        ("instruct.implicit.image.2", "image", ("colour", "shape", "position"),
+         lambda s, r: f"for a birthday card I want {a(s['colour'])} {s['shape']} {where(s['position'], r)}"),
+        ("instruct.implicit.image.3", "image", ("colour", "shape"),
+         lambda s, r: f"the kids adore {s['colour']} {s['shape']}s, let them see one"),
+        ("instruct.implicit.image.4", "image", ("colour", "shape"),
+         lambda s, r: f"I'm curious what {a(s['colour'])} {s['shape']} looks like"),
+        ("instruct.implicit.image.5", "image", ("colour", "shape", "position"),
+         lambda s, r: f"our logo should be {a(s['colour'])} {s['shape']} {where(s['position'], r)}"),
+        ("instruct.implicit.image.6", "image", ("shape",),
+         lambda s, r: f"my class is studying {s['shape']}s and needs an example to look at"),
+        ("instruct.implicit.image.7", "image", ("colour", "shape"),
+         lambda s, r: f"grandma likes {s['colour']} {s['shape']}s, could you make one for her?"),
+        ("instruct.implicit.audio.0", "audio", ("pitch", "pattern"),
+         lambda s, r: f"my timer should go off with {a(s['pitch'])} {PATTERN_THING[s['pattern']]}"),
+        ("instruct.implicit.audio.1", "audio", ("pitch", "pattern"),
+         lambda s, r: f"I'm curious how {a(s['pitch'])} tone that {r.choice(PATTERN_VERB[s['pattern']])} sounds"),
+        ("instruct.implicit.audio.2", "audio", ("pitch", "pattern"),
+         lambda s, r: f"for my app's alert I need something {s['pitch']} with {r.choice(PATTERN_NOUN[s['pattern']])}"),
+        ("instruct.implicit.audio.3", "audio", ("pitch",),
+         lambda s, r: f"my choir needs to hear {a(s['pitch'])} note to start"),
+        ("instruct.implicit.audio.4", "audio", ("pitch", "pattern"),
+         lambda s, r: f"my son wants to hear {a(s['pitch'])} {PATTERN_THING[s['pattern']]}"),
+        ("instruct.implicit.video.0", "video", ("colour", "shape", "direction"),
+         lambda s, r: f"my son would love to watch {a(s['colour'])} {s['shape']} moving {towards(s['direction'], r)}"),
+        ("instruct.implicit.video.1", "video", ("colour", "shape", "direction"),
+         lambda s, r: f"I'm curious how {a(s['colour'])} {s['shape']} {DIRECTION_VERB[s['direction']]} would look"),
+        ("instruct.implicit.video.2", "video", ("colour", "shape", "direction"),
+         lambda s, r: f"our website banner needs {a(s['colour'])} {s['shape']} that keeps "
+                      f"{DIRECTION_VERB[s['direction']]}"),
+        ("instruct.implicit.video.3", "video", ("shape", "direction"),
+         lambda s, r: f"the science lesson needs a {s['shape']} in motion, {DIRECTION_VERB[s['direction']]}"),
+    ],
+    "questions": [
+        ("instruct.question.image.0", "image", ("colour",), "what is the colour of this shape?"),
+        ("instruct.question.image.1", "image", ("shape",), "which shape can you see?"),
+        ("instruct.question.image.2", "image", ("position",), "where in the picture is it?"),
+        ("instruct.question.image.3", "image", ("colour", "shape", "position"), "what does this picture show?"),
+        ("instruct.question.audio.0", "audio", ("pitch", "pattern"), "what sort of sound is that?"),
+        ("instruct.question.audio.1", "audio", ("pitch", "pattern"), "tell me about this sound."),
+        ("instruct.question.audio.2", "audio", ("pattern",), "does it beep, or is it one long tone?"),
+        ("instruct.question.audio.3", "audio", ("pattern",), "is the sound steady or does it beep?"),
+        ("instruct.question.audio.4", "audio", ("pitch",), "is this a high, mid or low sound?"),
+        ("instruct.question.audio.5", "audio", ("pitch", "pattern"), "what is this noise?"),
+        ("instruct.question.audio.6", "audio", ("pattern",), "how many times does it beep?"),
+        ("instruct.question.video.0", "video", ("direction",), "which direction is it going?"),
+        ("instruct.question.video.1", "video", ("colour", "shape", "direction"), "tell me what happens in this video."),
+        ("instruct.question.video.2", "video", ("shape",), "what is the moving shape?"),
+        ("instruct.question.video.3", "video", ("colour",), "which colour is moving?"),
+    ],
+    "chat": [
+        ("instruct.chat.0", lambda s, r: (f"without drawing, what is {a(s['colour'])} {s['shape']}?",
+                                          f"it is {a(SHAPE_ADJ[s['shape']])} shape with {SHAPE_CORNERS[s['shape']]}, "
+                                          f"filled with {s['colour']}.")),
+        ("instruct.chat.1", lambda s, r: ("how are you?", "I am fine, thank you. I can draw shapes, play tones and "
+                                                          "show moving shapes.")),
+        ("instruct.chat.2", lambda s, r: (f"is a {PITCH_HZ_WORDS[s['pitch']]} hertz tone high? just answer, no sound "
+                                          "please.", f"it is {a(s['pitch'])} tone.")),
+    ],
+    "switch": [
+        ("instruct.switch.edit.colour.0", "image", "image", "colour", "can you change it to {colour}?"),
+        ("instruct.switch.edit.position.0", "image", "image", "position", "put it {where} instead"),
+        ("instruct.switch.image_to_video.0", "image", "video", "direction", "let it move {towards}"),
+        ("instruct.switch.edit.pitch.0", "audio", "audio", "pitch", "make it {pitch} instead"),
+        ("instruct.switch.to_audio.0", "video", "audio", "fits", "what sound would go with it?"),
+    ],
+}
+
+
 # ---------------------------------------------------------------- parsing attributes back out of text
 
 _SYNONYMS = {

@@ -174,54 +174,52 @@ class TestText(unittest.TestCase):
                 self.assertEqual({k: got[k] for k in asked}, {k: c[k] for k in asked}, tid)
 
 
-class TestDialogues(unittest.TestCase):
-    def test_routing_matches_request_kind(self):
-        w = small_world()
-        for split in world.SPLITS:
-            kinds = set()
-            for d in w.dialogues(split):
-                kinds.add(d["kind"])
-                turns = d["turns"]
-                self.assertEqual([t["role"] for t in turns], ["user", "assistant"] * (len(turns) // 2))
-                for a in turns[1::2]:
-                    self.assertEqual(sorted(a["signals"]), sorted(a["targets"]))
-                    for m, tg in a["targets"].items():
-                        self.assertEqual(wt.parse_attributes(m, tg["caption"]), tg["attrs"])
-                        wm.check_attrs(m, tg["attrs"])
-                first = turns[1]
-                kind = d["kind"]
-                if kind == "explicit":
-                    fam = d["templates"][0].split(".")[1]
-                    self.assertEqual(first["signals"], [fam])
-                    m = fam
-                    self.assertEqual(wt.parse_attributes(m, turns[0]["text"]), first["targets"][m]["attrs"],
-                                     turns[0]["text"])
-                    self.assertEqual(turns[0]["media"], [])
-                elif kind == "explicit_multi":
-                    self.assertEqual(len(first["signals"]), 2)
-                    words = {"image": "draw ", "audio": "play ", "video": "show a clip of "}
-                    pos = [turns[0]["text"].index(words[m]) for m in first["signals"]]
-                    self.assertLess(pos[0], pos[1], turns[0]["text"])
-                elif kind == "implicit":
-                    self.assertEqual(first["signals"], [d["templates"][0].split(".")[1]])
-                elif kind == "understanding":
-                    self.assertEqual(first["signals"], [])
-                    ref = turns[0]["media"][0]
-                    self.assertEqual(first["answer_modality"], ref["modality"])
-                    for k, v in first["answer_attrs"].items():
-                        self.assertEqual(ref["attrs"][k], v)
-                        self.assertEqual(wt.parse_attributes(ref["modality"], first["text"])[k], v)
-                elif kind == "chat":
-                    self.assertEqual(first["signals"], [])
-                    self.assertEqual(turns[0]["media"], [])
-                elif kind == "switch":
-                    self.assertEqual(len(turns), 4)
-                    self._check_switch(d)
-            self.assertEqual(kinds, {k for k, _ in world.DIALOGUE_KINDS})
+class DialogueChecks:
+    """Checks of one dialogue, shared by the world's splits and the instruction set."""
+
+    def _check_dialogue(self, d):
+        """Asserts one dialogue's routing, targets and answers; returns its kind."""
+        turns = d["turns"]
+        self.assertEqual([t["role"] for t in turns], ["user", "assistant"] * (len(turns) // 2))
+        for a in turns[1::2]:
+            self.assertEqual(sorted(a["signals"]), sorted(a["targets"]))
+            for m, tg in a["targets"].items():
+                self.assertEqual(wt.parse_attributes(m, tg["caption"]), tg["attrs"])
+                wm.check_attrs(m, tg["attrs"])
+        first = turns[1]
+        kind = d["kind"]
+        if kind == "explicit":
+            fam = modality_of(d["templates"][0])
+            self.assertEqual(first["signals"], [fam])
+            m = fam
+            self.assertEqual(wt.parse_attributes(m, turns[0]["text"]), first["targets"][m]["attrs"],
+                             turns[0]["text"])
+            self.assertEqual(turns[0]["media"], [])
+        elif kind == "explicit_multi":
+            self.assertEqual(len(first["signals"]), 2)
+            words = {"image": "draw ", "audio": "play ", "video": "show a clip of "}
+            pos = [turns[0]["text"].index(words[m]) for m in first["signals"]]
+            self.assertLess(pos[0], pos[1], turns[0]["text"])
+        elif kind == "implicit":
+            self.assertEqual(first["signals"], [modality_of(d["templates"][0])])
+        elif kind == "understanding":
+            self.assertEqual(first["signals"], [])
+            ref = turns[0]["media"][0]
+            self.assertEqual(first["answer_modality"], ref["modality"])
+            for k, v in first["answer_attrs"].items():
+                self.assertEqual(ref["attrs"][k], v)
+                self.assertEqual(wt.parse_attributes(ref["modality"], first["text"])[k], v)
+        elif kind == "chat":
+            self.assertEqual(first["signals"], [])
+            self.assertEqual(turns[0]["media"], [])
+        elif kind == "switch":
+            self.assertEqual(len(turns), 4)
+            self._check_switch(d)
+        return kind
 
     def _check_switch(self, d):
         turns = d["turns"]
-        sw = [t for t in wt.SWITCH if t[0] in d["templates"]][0]
+        sw = [t for t in wt.SWITCH + wt.INSTRUCTION_EXTRA["switch"] if t[0] in d["templates"]][0]
         _, src, dst, change, _ = sw
         if turns[1]["signals"]:
             self.assertEqual(turns[1]["signals"], [src])
@@ -248,6 +246,14 @@ class TestDialogues(unittest.TestCase):
             self.assertIn(change, tg["required"])
         self.assertTrue(set(tg["carried"]) <= set(tg["required"]))
 
+
+class TestDialogues(DialogueChecks, unittest.TestCase):
+    def test_routing_matches_request_kind(self):
+        w = small_world()
+        for split in world.SPLITS:
+            self.assertEqual({self._check_dialogue(d) for d in w.dialogues(split)},
+                             {k for k, _ in world.DIALOGUE_KINDS})
+
     def test_pipeline_turns(self):
         d = next(d for d in small_world().dialogues("train") if d["kind"] == "switch" and d["turns"][0]["media"])
         turns, refs = world.to_pipeline_turns(d)
@@ -258,6 +264,74 @@ class TestDialogues(unittest.TestCase):
                          " " + "".join(nano.signal_tokens("image") + nano.signal_tokens("audio")))
         self.assertEqual(world.signal_suffix([]), "")
         self.assertTrue(turns[1]["answer"].endswith("".join(nano.signal_tokens(d["turns"][3]["signals"][0]))))
+
+
+class TestInstructionSet(DialogueChecks, unittest.TestCase):
+    """Stage 4's extra dialogues (World.instruction_dialogues): wider phrasing on the training side only."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.w = world.World(1, sizes=SMALL)
+        cls.before = json.dumps([cls.w.dialogues(s) for s in world.SPLITS])
+        cls.ins = cls.w.instruction_dialogues(1500)
+
+    def test_drawing_it_leaves_every_split_of_the_world_unchanged(self):
+        self.assertEqual(json.dumps([self.w.dialogues(s) for s in world.SPLITS]), self.before)
+        self.assertEqual(json.dumps([world.World(1, sizes=SMALL).dialogues(s) for s in world.SPLITS]), self.before)
+
+    def test_same_seed_same_instruction_set(self):
+        self.assertEqual(json.dumps(world.World(1, sizes=SMALL).instruction_dialogues(1500)), json.dumps(self.ins))
+
+    def test_routing_and_answers_hold_for_every_item(self):
+        kinds = {self._check_dialogue(d) for d in self.ins}
+        self.assertEqual(kinds, {k for k, _ in world.INSTRUCTION_KINDS})
+
+    def test_train_combinations_only_and_no_heldout_template(self):
+        used = set()
+        for d in self.ins:
+            self.assertFalse(d["heldout_combo"], d["id"])
+            self.assertFalse(d["heldout_template"], d["id"])
+            used |= set(d["templates"])
+        self.assertFalse(used & world.HELDOUT_TEMPLATES)
+        extra = {t[0] for fam in wt.INSTRUCTION_EXTRA.values() for t in fam}
+        self.assertGreater(len(used & extra), 0.9 * len(extra))  # the extra phrasings are drawn
+        self.assertGreater(sum(any(t in extra for t in d["templates"]) for d in self.ins), 0.4 * len(self.ins))
+
+    def test_no_item_repeats_a_dialogue_or_a_media_seed_of_any_split(self):
+        def key(d):
+            return json.dumps([[t["text"], [r["seed"] for r in t["media"]]] for t in d["turns"] if t["role"] == "user"])
+        world_keys = {key(d) for s in world.SPLITS for d in self.w.dialogues(s) if d["kind"] != "chat"}
+        world_seeds = {r["seed"] for s in world.SPLITS for d in self.w.dialogues(s) for t in d["turns"]
+                       for r in t.get("media", [])}
+        for d in self.ins:
+            if d["kind"] != "chat":
+                self.assertNotIn(key(d), world_keys)
+            self.assertFalse({r["seed"] for t in d["turns"] for r in t.get("media", [])} & world_seeds, d["id"])
+
+    def test_extra_phrasings_are_new_and_never_a_heldout_one(self):
+        base = {"explicit.image": wt.EXPLICIT["image"], "explicit.audio": wt.EXPLICIT["audio"],
+                "explicit.video": wt.EXPLICIT["video"], "joiners": wt.JOINERS, "implicit": wt.IMPLICIT,
+                "questions": wt.QUESTIONS, "chat": wt.CHAT, "switch": wt.SWITCH}
+        self.assertEqual(set(wt.INSTRUCTION_EXTRA), set(base))
+        ids = [t[0] for fam in list(base.values()) + list(wt.INSTRUCTION_EXTRA.values()) for t in fam]
+        self.assertEqual(len(ids), len(set(ids)))
+        rng = random.Random(0)
+        attrs = {"colour": "red", "shape": "circle", "position": "top", "pitch": "high", "pattern": "one beep",
+                 "direction": "up"}
+
+        def texts(fam):
+            out = set()
+            for t in fam:
+                body = t[-1]
+                out.add(str(body(attrs, rng)) if callable(body) else body)
+            return out
+        for name, fam in wt.INSTRUCTION_EXTRA.items():
+            self.assertFalse(texts(fam) & texts(base[name]), name)
+
+
+def modality_of(template_id):
+    """'explicit.image.3' / 'instruct.implicit.audio.0' → the modality the template asks for."""
+    return template_id.removeprefix("instruct.").split(".")[1]
 
 
 class TestSplits(unittest.TestCase):
