@@ -20,8 +20,9 @@ class SamplingAndStreamingTest {
         return LlmTestSupport.tier().promptBuilder().build(Conversation.of(text));
     }
 
+    /** Hot enough that the trained nano model's confident answers still vary from seed to seed. */
     private static GenerationParams sampling(long seed) {
-        return GenerationParams.greedy(16).withTemperature(1.0).withTopP(0.95).withTopK(50).withSeed(seed);
+        return GenerationParams.greedy(16).withTemperature(1.5).withTopP(1.0).withTopK(50).withSeed(seed);
     }
 
     @Test
