@@ -1,7 +1,7 @@
 """Evaluates a bundle on the world's held-out test dialogues, in Python and through the Java runtime, as a table.
 
     model-tooling/evaluate-nano [--bundle models/nano] [--paths python,java] [--split test|valid] [--limit N]
-                                [--out DIR]
+                                [--out DIR] [--judges DIR]
 
 ``--paths`` (comma-separated): python, java, text (Python without decoders: routing and X → text), decoders (each
 target from its caption alone), teacher (from the LLM's states for the reference answer), probes (encoder linear
@@ -436,10 +436,14 @@ def main(argv=None):
                     "decoder's guidance without looking at the test (valid holds out its own attribute combinations)")
     ap.add_argument("--budget", default="full", help="the training budget whose world to evaluate on")
     ap.add_argument("--out", default=os.path.join(ROOT, ".eval"))
+    ap.add_argument("--judges", default=os.path.join(ROOT, ".eval"),
+                    help="where the judges are cached (they depend on the world, not on the bundle: one cache serves "
+                    "every --out; a judge missing there is trained, 2-20 min per modality on 2 cores)")
     ap.add_argument("--threads", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     args = ap.parse_args(argv)
     # absolute: the Java path's cases file names media by path, and `nextgpt eval` reads them from its own directory
     args.out = os.path.abspath(args.out)
+    os.makedirs(args.judges, exist_ok=True)
     torch.set_num_threads(args.threads)
     torch.set_flush_denormal(True)
     os.makedirs(args.out, exist_ok=True)
@@ -458,7 +462,7 @@ def main(argv=None):
         media_dir = os.path.join(args.out, "media")
         write_media(cases, media_dir)
         log(f"{len(cases)} {args.split} cases; held-out combination or phrasing in {sum(c['heldout'] for c in cases)}")
-        judges, judge_acc = load_judges(args.out, log) if set(paths) - {"text"} else ({}, {})
+        judges, judge_acc = load_judges(args.judges, log) if set(paths) - {"text"} else ({}, {})
     for p in paths:
         if p == "text":
             outputs = PythonRuntime(args.bundle).run(cases, media_dir, log, decode=False)
