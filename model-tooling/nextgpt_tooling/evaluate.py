@@ -217,17 +217,28 @@ class PythonRuntime:
 
 # ---------------------------------------------------------------- the Java path
 
+def java_cases(cases, media_dir):
+    """``nextgpt eval``'s case records. Each case's diffusion seed is its index, as on the Python paths
+    (``PythonRuntime.run`` and the others decode case ``i`` from ``seed = i``): every case draws noise of its own. (With
+    the CLI's default, seed 0 for every case, the 54 test requests for the held-out "high tone, one beep" all
+    started from the same noise and came out alike — all two beeps — so a row measured one draw, not the decoder.)"""
+    def media(u):
+        return [{"modality": r["modality"], "path": media_path(media_dir, r)} for r in u["media"]]
+    out = []
+    for i, c in enumerate(cases):
+        hist = [{"text": u["text"], "media": media(u), "answer": a["text"]}
+                for u, a in zip(c["users"][:-1], c["answers"][:-1])]
+        out.append({"id": c["id"], "text": c["users"][-1]["text"], "media": media(c["users"][-1]),
+                    "history": hist, "outputs": "auto", "seed": i})
+    return out
+
+
 def java_run(bundle_dir, cases, media_dir, out_dir, log):
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, "cases.jsonl")
     with open(path, "w") as f:
-        for c in cases:
-            def media(u):
-                return [{"modality": r["modality"], "path": media_path(media_dir, r)} for r in u["media"]]
-            hist = [{"text": u["text"], "media": media(u), "answer": a["text"]}
-                    for u, a in zip(c["users"][:-1], c["answers"][:-1])]
-            f.write(json.dumps({"id": c["id"], "text": c["users"][-1]["text"], "media": media(c["users"][-1]),
-                                "history": hist, "outputs": "auto"}) + "\n")
+        for record in java_cases(cases, media_dir):
+            f.write(json.dumps(record) + "\n")
     t0 = time.time()
     res = subprocess.run([os.path.join(ROOT, "nextgpt"), "eval", "--cases", path, "--out", out_dir, "--bundle",
                           os.path.abspath(bundle_dir), "--batch", "16"], capture_output=True, text=True)

@@ -336,6 +336,19 @@ class JudgesAndScoringTest(unittest.TestCase):
         self.assertFalse({c["id"] for c in valid_cases} & {c["id"] for c in test_cases})
         self.assertEqual(len(evaluate.build_cases(self.w, 5, "valid")), 5)
 
+    def test_java_cases_give_each_case_its_own_diffusion_seed_the_one_python_decodes_it_with(self):
+        cases = evaluate.build_cases(self.w)
+        records = evaluate.java_cases(cases, "/media")
+        self.assertEqual([r["id"] for r in records], [c["id"] for c in cases])
+        # Python decodes case i from seed i (PythonRuntime.run / decode); Java must too, not one seed for all
+        self.assertEqual([r["seed"] for r in records], list(range(len(cases))))
+        two_turn = next(i for i, c in enumerate(cases) if len(c["users"]) == 2)
+        self.assertEqual(records[two_turn]["history"][0]["answer"], cases[two_turn]["answers"][0]["text"])
+        with_media = next(i for i, c in enumerate(cases) if c["users"][-1]["media"])
+        ref = cases[with_media]["users"][-1]["media"][0]
+        self.assertEqual(records[with_media]["media"][0],
+                         {"modality": ref["modality"], "path": evaluate.media_path("/media", ref)})
+
     def test_table_names_the_path_each_per_attribute_cell_comes_from(self):
         row = {"acc": 0.5, "n": 2, "by": {"colour": 0.5}, "split": {}}
         t = evaluate.table({"java": {"text → image": row}, "python, text only": {"image → text": row}})
