@@ -829,25 +829,25 @@ class Stage1Checkpoint:
                 log(f"stage1: {part}'s recipe changed ({', '.join(changed)}); training it again")
                 redo.add(part)
         for part in STAGE1_PARTS:  # in training order: a VAE trained again comes before its denoiser
+            if part not in redo and not self.fits(part, saved, mods, llm):
+                # checked before anything is loaded: load_state_dict copies what matches before it raises, and a
+                # part trained again must start from its own seeded initialisation, as in a run from nothing
+                log(f"stage1: {part} in the checkpoint does not fit the current architecture; training it again")
+                redo.add(part)
             if part.startswith("vae.") and part in redo:
                 redo.add("denoiser." + part[4:])
             if part in redo:
                 continue
-            try:
-                for name, sd in saved["mods"].items():
-                    if part_of(name) == part:
-                        mods[name].load_state_dict(sd)
-                if part == "llm":
-                    llm.load_state_dict(saved["llm"])
-                if part.startswith("vae."):
-                    m = part[4:]
-                    enc = VaeEncoder(*VAE_SPEC[m])
-                    enc.load_state_dict(saved["vae_encoders"][m]["state"])
-                    vae_encoders[m] = (freeze(enc).eval(), saved["vae_encoders"][m]["std"])
-            except RuntimeError:  # the architecture changed since the checkpoint
-                log(f"stage1: {part} in the checkpoint does not fit the current architecture; training it again")
-                redo.add(part)
-                continue
+            for name, sd in saved["mods"].items():
+                if part_of(name) == part:
+                    mods[name].load_state_dict(sd)
+            if part == "llm":
+                llm.load_state_dict(saved["llm"])
+            if part.startswith("vae."):
+                m = part[4:]
+                enc = VaeEncoder(*VAE_SPEC[m])
+                enc.load_state_dict(saved["vae_encoders"][m]["state"])
+                vae_encoders[m] = (freeze(enc).eval(), saved["vae_encoders"][m]["std"])
             self.parts[part] = saved["parts"][part]
         self.state = {"mods": {n: sd for n, sd in saved["mods"].items() if part_of(n) in self.parts},
                       "llm": saved["llm"] if "llm" in self.parts else None,
@@ -855,6 +855,24 @@ class Stage1Checkpoint:
         log(f"stage1: resumed from {self.path}: kept {', '.join(p for p in STAGE1_PARTS if p not in redo) or 'nothing'}"
             f"; training {', '.join(p for p in STAGE1_PARTS if p in redo) or 'nothing'}")
         return redo
+
+    @staticmethod
+    def fits(part, saved, mods, llm):
+        """Whether every module of ``part`` has exactly the checkpoint's tensor names and shapes."""
+        def same(module, sd):
+            own = module.state_dict()
+            return own.keys() == sd.keys() and all(own[k].shape == sd[k].shape for k in own)
+        if part == "llm":  # its weights are the TrainLlm's (save writes no llm.* components)
+            return same(llm, saved["llm"])
+        names = {n for n in mods if part_of(n) == part}
+        if names != {n for n in saved["mods"] if part_of(n) == part}:
+            return False
+        if not all(same(mods[n], saved["mods"][n]) for n in names):
+            return False
+        if part.startswith("vae."):
+            m = part[4:]
+            return m in saved["vae_encoders"] and same(VaeEncoder(*VAE_SPEC[m]), saved["vae_encoders"][m]["state"])
+        return True
 
     def save(self, part, seconds, mods, llm, vae_encoders):
         """Records ``part`` as trained and rewrites the file (atomically)."""

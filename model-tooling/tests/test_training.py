@@ -216,6 +216,38 @@ class TrainPipelineTest(unittest.TestCase):
                 train.Stage1Checkpoint(path, args, budget, "tok").restore(nano.build(1234), llm, {}, "vae.smell",
                                                                         lambda *a: None)
 
+    def test_resume_trains_a_part_whose_architecture_changed_from_its_own_initialisation(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            args = argparse.Namespace(seed=1234, world_seed=1, retrain="")
+            budget = train.BUDGETS["quick"]
+            path = os.path.join(tmp, "stage1.safetensors")
+            mods = nano.build(1234)
+            trained = ["decoder.audio.denoiser", "decoder.video.vae_decoder", "decoder.image.denoiser"]
+            with torch.no_grad():  # "trained" weights, told apart from the initialisation
+                for name in trained:
+                    for p in mods[name].parameters():
+                        p.add_(1.0)
+            llm = train.TrainLlm(mods["llm.embed"], mods["llm.forward"])
+            encs = {m: (train.VaeEncoder(*train.VAE_SPEC[m]), 0.5) for m in train.MODALITIES}
+            ckpt = train.Stage1Checkpoint(path, args, budget, "tok")
+            for part in train.STAGE1_PARTS:
+                ckpt.save(part, 1.0, mods, llm, encs)
+            # the code changed since: the audio denoiser has a tensor more, the video VAE encoder another first conv
+            ckpt.state["mods"]["decoder.audio.denoiser"].pop("input_skip")
+            ckpt.state["vae_encoders"]["video"]["state"]["conv_in.weight"] = torch.zeros(1, 1, 1, 1, 1)
+            ckpt.write()
+            log = []
+            fresh = nano.build(1234)
+            redo = train.Stage1Checkpoint(path, args, budget, "tok").restore(
+                fresh, llm, {}, "", lambda *a: log.append(" ".join(map(str, a))))
+            self.assertEqual(redo, {"denoiser.audio", "vae.video", "denoiser.video"})
+            self.assertTrue(any("denoiser.audio in the checkpoint does not fit" in line for line in log), log)
+            init = nano.build(1234)
+            for name in trained:
+                for key, t in fresh[name].state_dict().items():
+                    want = init[name].state_dict()[key] + (1.0 if name == "decoder.image.denoiser" else 0.0)
+                    self.assertTrue(torch.equal(t, want), f"{name}.{key}: kept {name == 'decoder.image.denoiser'}")
+
     def test_lora_merge_gives_the_same_outputs(self):
         torch.manual_seed(0)
         lin = torch.nn.Linear(8, 6, bias=False)
