@@ -511,6 +511,20 @@ class VaeDecoder(nn.Module):
         return out * self.out_scale + self.out_bias
 
 
+class FrameVaeDecoder(nn.Module):
+    """latent [B,C,T,h,w] -> video [B,3,T,H,W]: an image VAE decoder applied to every frame alone, as Zeroscope
+    decodes its latents with Stable Diffusion's image VAE (the frames share one latent space with the images)."""
+
+    def __init__(self, frame: VaeDecoder):
+        super().__init__()
+        self.frame = frame
+
+    def forward(self, latent: Tensor) -> Tensor:
+        b, c, t = latent.size(0), latent.size(1), latent.size(2)
+        frames = self.frame(latent.transpose(1, 2).reshape(b * t, c, latent.size(3), latent.size(4)))
+        return frames.reshape(b, t, frames.size(1), frames.size(2), frames.size(3)).transpose(1, 2)
+
+
 class Vocoder(nn.Module):
     """log-mel [B,Tm,mel] -> waveform [B,Tm*hop] in [-1,1], a sinusoidal-bank vocoder: per frame, every frequency of
     a fixed log-spaced bank gets the mel magnitude at that frequency (exp of the log-mel, interpolated on the mel

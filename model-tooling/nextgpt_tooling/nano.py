@@ -98,8 +98,8 @@ def _make(name):
     if part == "vae_decoder":
         if m == "image":
             return C.VaeDecoder(2, 4, 3, (2, 2))
-        if m == "video":
-            return C.VaeDecoder(3, 4, 3, (1, 2, 2), width=32)
+        if m == "video":  # the image VAE decoder on each frame (train.inherit_image_vae)
+            return C.FrameVaeDecoder(C.VaeDecoder(2, 4, 3, (2, 2)))
         return C.VaeDecoder(2, 8, 1, (2, 2), tanh=False, out_scale=2.0, out_bias=-5.0)
     if part == "vocoder":
         return C.Vocoder(AUDIO_MEL_BINS)

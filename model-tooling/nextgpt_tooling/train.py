@@ -23,6 +23,7 @@ Stage 1 is checkpointed after each of its parts (``Stage1Checkpoint``); ``--resu
 and trains the rest, and since every part trains from its own seed a resumed run exports what a run from nothing does.
 """
 import argparse
+import copy
 import contextlib
 import hashlib
 import json
@@ -47,17 +48,17 @@ from .tokenizer import BOS, EOS, PAD
 MODALITIES = world_media.MODALITIES
 BASE = tokenizer.BASE_VOCAB
 
-# steps per stage: "full" is the committed bundle's run, "quick" a smoke run of the whole pipeline. The image and
-# video VAEs train longer than the audio one: at 400 steps they lost shape (judged reconstructions of train samples:
-# image shape 55 %, video 38 %; at 1 600 / 1 200 steps 96 % / 81 %).
+# steps per stage: "full" is the committed bundle's run, "quick" a smoke run of the whole pipeline. The image VAE
+# trains longer than the audio one: at 400 steps it lost shape (judged reconstructions of train samples: shape 55 %;
+# at 1 600 steps 96 %). The video VAE is the image VAE on each frame (``inherit_image_vae``): no steps of its own.
 BUDGETS = {
     "full": {"samples": 3000, "dialogues": 20000, "contrastive": {"image": 1500, "audio": 500, "video": 1500},
              "pretrain": 2000,
-             "vae": {"image": 1600, "video": 1200, "audio": 800}, "vocoder": 400,
+             "vae": {"image": 1600, "audio": 800}, "vocoder": 400,
              "denoiser": {"image": 4000, "video": 4000, "audio": 3500}, "stage2": 600, "stage3": 600,
              "stage4": 2400, "instruction": 8000},
     "quick": {"samples": 120, "dialogues": 300, "contrastive": {"image": 6, "audio": 6, "video": 6}, "pretrain": 6,
-              "vae": {"image": 4, "video": 4, "audio": 4}, "vocoder": 4,
+              "vae": {"image": 4, "audio": 4}, "vocoder": 4,
               "denoiser": {"image": 4, "video": 4, "audio": 4}, "stage2": 4, "stage3": 4, "stage4": 6,
               "instruction": 60},
 }
@@ -78,13 +79,14 @@ MIN_SNR_GAMMA = 5.0
 # float32) where the CPU multiplies bfloat16 natively (AMX / AVX512-BF16: oneDNN kernels several times faster than
 # float32); on CPUs without it bfloat16 is emulated and slower, so ``--precision auto`` keeps float32 there.
 # ``auto`` uses bfloat16 only for the parts whose bfloat16 training matched float32 on the full budget: the image and
-# video encoders, LLM pretraining, the video VAE and denoiser, and the alignment stages 2-4. The audio encoder (not
-# separated from a budget change), the image decoder (not separated from run-to-run variation) and the audio decoder
-# and vocoder (audio that kept its pitch in Python lost it through the Java runtime) train in float32 there;
+# video encoders, LLM pretraining and the alignment stages 2-4. The audio encoder (not separated from a budget
+# change), the image decoder (not separated from run-to-run variation), the audio decoder and vocoder (audio that kept
+# its pitch in Python lost it through the Java runtime) and the video denoiser (validated in bfloat16 when it trained
+# from scratch, not since it starts from the image denoiser) train in float32 there;
 # ``--precision bf16`` puts every part in bfloat16.
-PRECISION_PARTS = tuple([f"encoder.{m}" for m in MODALITIES] + ["llm"] + [f"vae.{m}" for m in MODALITIES]
+PRECISION_PARTS = tuple([f"encoder.{m}" for m in MODALITIES] + ["llm"] + ["vae.image", "vae.audio"]
                         + ["vocoder"] + [f"denoiser.{m}" for m in MODALITIES] + ["alignment"])
-BF16_VALIDATED = frozenset(["encoder.image", "encoder.video", "llm", "vae.video", "denoiser.video", "alignment"])
+BF16_VALIDATED = frozenset(["encoder.image", "encoder.video", "llm", "alignment"])
 PRECISION = {"bf16": frozenset()}  # the parts that train under bfloat16 autocast now
 
 
@@ -149,8 +151,12 @@ def count(params):
 
 
 def adam(params, lr, steps, warmup=50):
-    params = [p for p in params if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0, betas=(0.9, 0.98))
+    """AdamW with linear warm-up and cosine decay to 10 %; ``params`` a list of tensors or of param groups (dicts
+    with their own "lr"). Returns (optimiser, schedule, the trainable tensors)."""
+    groups = params if params and isinstance(params[0], dict) else [{"params": params}]
+    groups = [dict(g, params=[p for p in g["params"] if p.requires_grad]) for g in groups]
+    params = [p for g in groups for p in g["params"]]
+    opt = torch.optim.AdamW(groups, lr=lr, weight_decay=0.0, betas=(0.9, 0.98))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))))
     return opt, sched, params
@@ -462,12 +468,79 @@ class VaeEncoder(nn.Module):
         return mean, logvar.clamp(-20, 5)
 
 
-VAE_SPEC = {"image": (2, 3, 4, (2, 2), 64), "video": (3, 3, 4, (1, 2, 2), 32), "audio": (2, 1, 8, (2, 2), 64)}
+VAE_SPEC = {"image": (2, 3, 4, (2, 2), 64), "audio": (2, 1, 8, (2, 2), 64)}
+
+
+class FrameVaeEncoder(nn.Module):
+    """The video VAE's training-only encoder: the image VAE encoder on every frame alone ([B,3,T,H,W] -> [B,C,T,h,w])."""
+
+    def __init__(self, frame):
+        super().__init__()
+        self.frame = frame
+
+    def forward(self, x):
+        b, t = x.size(0), x.size(2)
+        mean, logvar = self.frame(x.transpose(1, 2).flatten(0, 1))
+        return tuple(v.unflatten(0, (b, t)).transpose(1, 2) for v in (mean, logvar))
+
+
+def vae_encoder(m):
+    """A fresh training-only VAE encoder for modality ``m``."""
+    if m == "video":
+        return FrameVaeEncoder(VaeEncoder(*VAE_SPEC["image"]))
+    return VaeEncoder(*VAE_SPEC[m])
+
+
+# stage-1 parts that start from another part's weights (and train again whenever it does): the video VAE is the image
+# VAE on each frame, and the video decoder's text encoder and denoiser start from the image decoder's, as Zeroscope
+# (ModelScope's text-to-video) keeps Stable Diffusion's VAE and text encoder and grows its UNet with temporal layers.
+# Trained from scratch on the video clips alone, the video decoder drew circles and squares alike (shape 65 % through
+# Java): its own VAE kept the shape of 107 of 150 clips, and its text encoder put "circle" 1.2-2.8 from "square".
+INHERITS = {"vae.video": "vae.image", "denoiser.video": "denoiser.image"}
+# the inherited video decoder's learning rates: its denoiser keeps what the image denoiser knows of shape and colour
+# and learns motion; its text encoder (frozen in Zeroscope) learns the words for directions slowly
+INHERITED_DENOISER_LR, INHERITED_TEXT_ENCODER_LR = 5e-4, 1e-4
+
+
+def inherit_image_vae(mods, vae_encoders, log):
+    """The video VAE is the image VAE on each frame: its decoder and encoder are copies of the image VAE's (the
+    decoder refolded from the image's diffusion std to the video's)."""
+    frame = mods["decoder.video.vae_decoder"].frame
+    frame.load_state_dict(mods["decoder.image.vae_decoder"].state_dict())
+    set_diffusion_std(frame, DIFFUSION_STD["image"], DIFFUSION_STD["video"])
+    enc, s = vae_encoders["image"]
+    vae_encoders["video"] = (freeze(FrameVaeEncoder(copy.deepcopy(enc))).eval(), s)
+    log(f"stage1 vae video: the image VAE on each frame (latent std {s:.3f})")
+
+
+@torch.no_grad()
+def inflate(video, image):
+    """Copies a 2-D module's weights into its 3-D twin (I3D's inflation): each conv kernel into the middle frame of
+    the 3-D kernel (its other frames zero), the position embedding onto every frame; everything else as it is. The
+    inflated denoiser starts as the image denoiser on each frame alone: exactly that on a still clip."""
+    own = image.state_dict()
+    for key, t in video.state_dict().items():
+        src = own[key]
+        if t.shape == src.shape:
+            t.copy_(src)
+        elif key == "position" and t.dim() == 5 and t.shape[:2] + t.shape[3:] == src.shape:
+            t.copy_(src.unsqueeze(2).expand_as(t))
+        elif t.dim() == 5 and src.dim() == 4 and t.shape[:2] == src.shape[:2] and t.shape[3:] == src.shape[2:]:
+            t.zero_()
+            t[:, :, t.size(2) // 2].copy_(src)
+        else:
+            raise ValueError(f"inflate: {key} {tuple(src.shape)} has no 3-D twin {tuple(t.shape)}")
+
+
+def inherit_image_decoder(mods, log):
+    """Starts the video decoder's text encoder and denoiser from the trained image decoder's (see ``INHERITS``)."""
+    mods["decoder.video.text_encoder"].load_state_dict(mods["decoder.image.text_encoder"].state_dict())
+    inflate(mods["decoder.video.denoiser"], mods["decoder.image.denoiser"])
+    log("stage1 denoiser video: text encoder and denoiser start from the image decoder's (denoiser inflated to 3-D)")
 
 
 def train_vae(m, mods, data, budget, log, rng):
-    nd, cin, lat, down, width = VAE_SPEC[m]
-    enc = VaeEncoder(nd, cin, lat, down, width)
+    enc = vae_encoder(m)
     dec = freeze(mods[f"decoder.{m}.vae_decoder"], True).train()
     params = list(enc.parameters()) + list(dec.parameters())
     steps = budget["vae"][m]
@@ -555,15 +628,16 @@ def denoising_loss(denoiser, x0, conditioning, part):
 def set_diffusion_std(vae_decoder, old, new):
     """Rescale the VAE decoder's first conv so that it reads latents of std ``new`` instead of ``old``."""
     with torch.no_grad():
-        vae_decoder.conv_in.weight.mul_(old / new)
+        getattr(vae_decoder, "frame", vae_decoder).conv_in.weight.mul_(old / new)
 
 
-def train_denoiser(m, mods, data, z_all, budget, log, rng):
+def train_denoiser(m, mods, data, z_all, budget, log, rng, lr=1e-3, te_lr=1e-3):
     te = freeze(mods[f"decoder.{m}.text_encoder"], True).train()
     den = freeze(mods[f"decoder.{m}.denoiser"], True).train()
     params = list(te.parameters()) + list(den.parameters())
     steps = budget["denoiser"][m]
-    opt, sched, params = adam(params, 1e-3, steps)
+    opt, sched, params = adam([{"params": list(den.parameters()), "lr": lr},
+                               {"params": list(te.parameters()), "lr": te_lr}], lr, steps)
     neg = tokenizer.text_encoder_ids(data.sp, "", nano.TEXT_LEN)
     caps = [[tokenizer.text_encoder_ids(data.sp, c, nano.TEXT_LEN) for c in s["captions"]]
             + [tokenizer.text_encoder_ids(data.sp, world_text.canonical_caption(m, s["attrs"]), nano.TEXT_LEN)]
@@ -774,12 +848,20 @@ def part_recipe(part, args, budget, tokenizer_sha):
     elif kind == "llm":
         recipe.update(steps=budget["pretrain"])
     elif kind == "vae":
-        recipe.update(steps=budget["vae"][m], diffusion_std=DIFFUSION_STD[m])
+        recipe.update(diffusion_std=DIFFUSION_STD[m])
+        if part not in INHERITS:
+            recipe.update(steps=budget["vae"][m])
     elif kind == "vocoder":
         recipe.update(steps=budget["vocoder"])
     else:
         recipe.update(steps=budget["denoiser"][m], caption_dropout=CAPTION_DROPOUT, min_snr_gamma=MIN_SNR_GAMMA,
-                      diffusion_std=DIFFUSION_STD[m], vae_steps=budget["vae"][m])
+                      diffusion_std=DIFFUSION_STD[m])
+        if part in INHERITS:  # its VAE's recipe is in its parent's
+            recipe.update(lr=INHERITED_DENOISER_LR, text_encoder_lr=INHERITED_TEXT_ENCODER_LR)
+        else:
+            recipe.update(vae_steps=budget["vae"][m])
+    if part in INHERITS:
+        recipe["inherits"] = {INHERITS[part]: part_recipe(INHERITS[part], args, budget, tokenizer_sha)}
     return recipe
 
 
@@ -836,6 +918,8 @@ class Stage1Checkpoint:
                 redo.add(part)
             if part.startswith("vae.") and part in redo:
                 redo.add("denoiser." + part[4:])
+            if INHERITS.get(part) in redo:
+                redo.add(part)
             if part in redo:
                 continue
             for name, sd in saved["mods"].items():
@@ -845,7 +929,7 @@ class Stage1Checkpoint:
                 llm.load_state_dict(saved["llm"])
             if part.startswith("vae."):
                 m = part[4:]
-                enc = VaeEncoder(*VAE_SPEC[m])
+                enc = vae_encoder(m)
                 enc.load_state_dict(saved["vae_encoders"][m]["state"])
                 vae_encoders[m] = (freeze(enc).eval(), saved["vae_encoders"][m]["std"])
             self.parts[part] = saved["parts"][part]
@@ -871,7 +955,7 @@ class Stage1Checkpoint:
             return False
         if part.startswith("vae."):
             m = part[4:]
-            return m in saved["vae_encoders"] and same(VaeEncoder(*VAE_SPEC[m]), saved["vae_encoders"][m]["state"])
+            return m in saved["vae_encoders"] and same(vae_encoder(m), saved["vae_encoders"][m]["state"])
         return True
 
     def save(self, part, seconds, mods, llm, vae_encoders):
@@ -972,12 +1056,18 @@ def run(args, log):
                 + probes.table(probes.encoder_probes(mods, w, "valid")))
         elif part == "llm":
             pretrain_llm(llm, w, sp, budget, log, prng)
+        elif part == "vae.video":
+            inherit_image_vae(mods, vae_encoders, log)
         elif part.startswith("vae."):
             m = part[4:]
             vae_encoders[m] = train_vae(m, mods, data, budget, log, prng)
             set_diffusion_std(mods[f"decoder.{m}.vae_decoder"], 1.0, DIFFUSION_STD[m])
         elif part == "vocoder":
             train_vocoder(mods, data, budget, log, prng)
+        elif part == "denoiser.video":
+            inherit_image_decoder(mods, log)
+            train_denoiser("video", mods, data, diffusion_latents("video"), budget, log, prng,
+                           lr=INHERITED_DENOISER_LR, te_lr=INHERITED_TEXT_ENCODER_LR)
         else:
             m = part[len("denoiser."):]
             train_denoiser(m, mods, data, diffusion_latents(m), budget, log, prng)

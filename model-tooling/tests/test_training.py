@@ -196,7 +196,7 @@ class TrainPipelineTest(unittest.TestCase):
             path = os.path.join(tmp, "stage1.safetensors")
             mods = nano.build(1234)
             llm = train.TrainLlm(mods["llm.embed"], mods["llm.forward"])
-            encs = {m: (train.VaeEncoder(*train.VAE_SPEC[m]), 0.5) for m in train.MODALITIES}
+            encs = {m: (train.vae_encoder(m), 0.5) for m in train.MODALITIES}
             ckpt = train.Stage1Checkpoint(path, args, budget, "tok")
             for part in train.STAGE1_PARTS:
                 if part != "vocoder":  # a run stopped before the vocoder
@@ -206,8 +206,16 @@ class TrainPipelineTest(unittest.TestCase):
             budget["vae"]["image"] += 1
             redo = train.Stage1Checkpoint(path, args, budget, "tok").restore(
                 nano.build(1234), llm, {}, "", lambda *a: log.append(" ".join(map(str, a))))
-            self.assertEqual(redo, {"vocoder", "denoiser.video", "vae.image", "denoiser.image"})
-            self.assertTrue(any("denoiser.video's recipe changed (steps)" in line for line in log), log)
+            # the video VAE is the image VAE on each frame, so it (and its denoiser) train again with it
+            self.assertEqual(redo, {"vocoder", "denoiser.video", "vae.image", "denoiser.image", "vae.video"})
+            self.assertTrue(any("denoiser.video's recipe changed (inherits, steps)" in line for line in log), log)
+            # the video denoiser starts from the image one: it trains again whenever that does
+            budget["vae"]["image"] -= 1
+            budget["denoiser"]["video"] -= 1
+            budget["denoiser"]["image"] += 1
+            redo = train.Stage1Checkpoint(path, args, budget, "tok").restore(
+                nano.build(1234), llm, {}, "", lambda *a: None)
+            self.assertEqual(redo, {"vocoder", "denoiser.image", "denoiser.video"})
             # another tokenizer changes every part's recipe
             redo = train.Stage1Checkpoint(path, args, budget, "other").restore(
                 nano.build(1234), llm, {}, "", lambda *a: None)
@@ -228,13 +236,13 @@ class TrainPipelineTest(unittest.TestCase):
                     for p in mods[name].parameters():
                         p.add_(1.0)
             llm = train.TrainLlm(mods["llm.embed"], mods["llm.forward"])
-            encs = {m: (train.VaeEncoder(*train.VAE_SPEC[m]), 0.5) for m in train.MODALITIES}
+            encs = {m: (train.vae_encoder(m), 0.5) for m in train.MODALITIES}
             ckpt = train.Stage1Checkpoint(path, args, budget, "tok")
             for part in train.STAGE1_PARTS:
                 ckpt.save(part, 1.0, mods, llm, encs)
             # the code changed since: the audio denoiser has a tensor more, the video VAE encoder another first conv
             ckpt.state["mods"]["decoder.audio.denoiser"].pop("input_skip")
-            ckpt.state["vae_encoders"]["video"]["state"]["conv_in.weight"] = torch.zeros(1, 1, 1, 1, 1)
+            ckpt.state["vae_encoders"]["video"]["state"]["frame.conv_in.weight"] = torch.zeros(1, 1, 1, 1, 1)
             ckpt.write()
             log = []
             fresh = nano.build(1234)
@@ -247,6 +255,54 @@ class TrainPipelineTest(unittest.TestCase):
                 for key, t in fresh[name].state_dict().items():
                     want = init[name].state_dict()[key] + (1.0 if name == "decoder.image.denoiser" else 0.0)
                     self.assertTrue(torch.equal(t, want), f"{name}.{key}: kept {name == 'decoder.image.denoiser'}")
+
+    def test_video_vae_is_the_image_vae_on_each_frame(self):
+        torch.manual_seed(0)
+        mods = nano.build(1234)
+        img_enc = train.VaeEncoder(*train.VAE_SPEC["image"])
+        with torch.no_grad():  # "trained" image VAE weights, told apart from the video decoder's initialisation
+            for p in list(mods["decoder.image.vae_decoder"].parameters()) + list(img_enc.parameters()):
+                p.add_(torch.randn_like(p) * 0.05)
+        encs = {"image": (img_enc.eval(), 0.7)}
+        train.inherit_image_vae(mods, encs, lambda *a: None)
+        frames = torch.rand(2, 3, 8, 32, 32) * 2 - 1  # [B, 3, T, H, W]
+        with torch.no_grad():
+            mean, _ = encs["video"][0](frames)
+            self.assertEqual(list(mean.shape), [2] + nano.DECODERS["video"]["latent_shape"])
+            for f in (0, 5):
+                torch.testing.assert_close(mean[:, :, f], img_enc(frames[:, :, f])[0])
+            video = mods["decoder.video.vae_decoder"](mean)
+            scale = train.DIFFUSION_STD["image"] / train.DIFFUSION_STD["video"]
+            for f in (0, 5):  # the image decoder reads the video latent as it would at the image's diffusion std
+                torch.testing.assert_close(video[:, :, f], mods["decoder.image.vae_decoder"](mean[:, :, f] * scale))
+        self.assertEqual(encs["video"][1], 0.7)
+
+    def test_inflated_video_denoiser_treats_a_still_clip_as_the_image_denoiser_treats_each_frame(self):
+        torch.manual_seed(0)
+        mods = nano.build(1234)
+        image, video = mods["decoder.image.denoiser"], mods["decoder.video.denoiser"]
+        with torch.no_grad():
+            for p in image.parameters():
+                p.add_(torch.randn_like(p) * 0.05)
+        train.inherit_image_decoder(mods, lambda *a: None)
+        z = torch.randn(2, *nano.DECODERS["image"]["latent_shape"]) * 0.25
+        still = z.unsqueeze(2).expand(-1, -1, nano.DECODERS["video"]["latent_shape"][1], -1, -1).contiguous()
+        t, cond = torch.tensor([700.0, 30.0]), torch.randn(2, nano.DECODERS["video"]["query_count"], 64)
+        ids = torch.randint(0, nano.VOCAB, (2, nano.TEXT_LEN))
+        with torch.no_grad():
+            torch.testing.assert_close(video(still, t, cond), image(z, t, cond).unsqueeze(2).expand_as(still),
+                                       atol=1e-5, rtol=1e-4)
+            torch.testing.assert_close(mods["decoder.video.text_encoder"](ids),
+                                       mods["decoder.image.text_encoder"](ids))
+        # motion is left to learn: every 3-D kernel reads its own frame only (GroupNorm still pools the clip)
+        temporal = [k for k, v in video.state_dict().items() if v.dim() == 5 and v.size(2) == 3]
+        self.assertGreaterEqual(len(temporal), 10)
+        for key in temporal:
+            kernel = video.state_dict()[key]
+            self.assertEqual(float(kernel[:, :, [0, 2]].abs().max()), 0.0, key)
+            self.assertGreater(float(kernel[:, :, 1].abs().max()), 0.0, key)
+        with self.assertRaises(ValueError):  # a module without a 3-D twin is refused, not half-copied
+            train.inflate(video, mods["decoder.audio.denoiser"])
 
     def test_lora_merge_gives_the_same_outputs(self):
         torch.manual_seed(0)
