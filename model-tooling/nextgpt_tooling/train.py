@@ -9,7 +9,9 @@ Stages (NExT-GPT §4, at toy scale on ``world.World``):
 1. the parts NExT-GPT takes frozen from elsewhere: ImageBind-like encoders trained contrastively into one space with
    a text tower (training only); the LLM pretrained on the world's text; per modality a latent diffusion decoder —
    VAE (its encoder is training only), own text encoder + denoiser trained on captions (10 % dropped, for
-   classifier-free guidance), and for audio a mel → waveform vocoder.
+   classifier-free guidance), and for audio a mel → waveform vocoder. The video decoder is grown from the image one,
+   as Zeroscope from Stable Diffusion (``INHERITS``): the image VAE on each frame, the image decoder's text encoder,
+   and its denoiser inflated to 3-D.
 2. encoding-side LLM-centric alignment: only the input projections learn, X → caption.
 3. decoding-side instruction-following alignment: only the output projections and the signal tokens' embedding /
    output rows learn; losses: NLL of the answer (signal tokens included), l2 between the projected signal states and
@@ -1080,7 +1082,7 @@ def run(args, log):
     for mod in mods.values():
         freeze(mod).eval()
     freeze(llm)
-    shares["stage 1 (each part from scratch)"] = (total, 100.0)
+    shares["stage 1 (each part trained; the video decoder from the image one)"] = (total, 100.0)
 
     al = Aligner(mods, llm, data, dz, sp)
     # ---- stage 2: only the input projections
