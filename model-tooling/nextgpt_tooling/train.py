@@ -636,7 +636,6 @@ def set_diffusion_std(vae_decoder, old, new):
 def train_denoiser(m, mods, data, z_all, budget, log, rng, lr=1e-3, te_lr=1e-3):
     te = freeze(mods[f"decoder.{m}.text_encoder"], True).train()
     den = freeze(mods[f"decoder.{m}.denoiser"], True).train()
-    params = list(te.parameters()) + list(den.parameters())
     steps = budget["denoiser"][m]
     opt, sched, params = adam([{"params": list(den.parameters()), "lr": lr},
                                {"params": list(te.parameters()), "lr": te_lr}], lr, steps)
@@ -803,9 +802,16 @@ def make_world(budget_name="full", world_seed=1):
                                        "dialogues": {"train": b["dialogues"], "valid": 400, "test": 800}})
 
 
-# stage 1's parts, in training order (a VAE trained again means its denoiser is too: the latents change)
+# stage 1's parts, in training order (a part comes after the parts it depends on)
 STAGE1_PARTS = (["encoders", "llm"] + [f"vae.{m}" for m in MODALITIES] + ["vocoder"]
                 + [f"denoiser.{m}" for m in MODALITIES])
+
+
+def depends_on(part):
+    """The stage-1 parts whose training makes ``part`` train again: a denoiser's VAE (the latents change) and the part
+    it starts from (``INHERITS``)."""
+    kind, _, m = part.partition(".")
+    return ([f"vae.{m}"] if kind == "denoiser" else []) + ([INHERITS[part]] if part in INHERITS else [])
 
 
 def part_of(component):
@@ -874,8 +880,8 @@ class Stage1Checkpoint:
 
     Per part it records its recipe (``part_recipe``), precision and wall time; the components' weights, the LLM's
     base weights and the training-only VAE encoders (the denoisers' latents are recomputed from them). Resuming
-    trains again every part that is missing, whose recipe or architecture differs, that ``--retrain`` names, or whose
-    VAE is trained again; every other part is loaded as it was saved."""
+    trains again every part that is missing, whose recipe or architecture differs, that ``--retrain`` names, or that
+    depends on a part trained again (``depends_on``); every other part is loaded as it was saved."""
 
     FORMAT = 2
 
@@ -912,15 +918,13 @@ class Stage1Checkpoint:
                 changed = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
                 log(f"stage1: {part}'s recipe changed ({', '.join(changed)}); training it again")
                 redo.add(part)
-        for part in STAGE1_PARTS:  # in training order: a VAE trained again comes before its denoiser
+        for part in STAGE1_PARTS:  # in training order: a part's dependencies are decided before it
+            if any(d in redo for d in depends_on(part)):
+                redo.add(part)
             if part not in redo and not self.fits(part, saved, mods, llm):
                 # checked before anything is loaded: load_state_dict copies what matches before it raises, and a
                 # part trained again must start from its own seeded initialisation, as in a run from nothing
                 log(f"stage1: {part} in the checkpoint does not fit the current architecture; training it again")
-                redo.add(part)
-            if part.startswith("vae.") and part in redo:
-                redo.add("denoiser." + part[4:])
-            if INHERITS.get(part) in redo:
                 redo.add(part)
             if part in redo:
                 continue
