@@ -4,8 +4,9 @@
                                 [--out DIR] [--judges DIR]
 
 ``--paths`` (comma-separated): python, java, text (Python without decoders: routing and X → text), decoders (each
-target from its caption alone), teacher (from the LLM's states for the reference answer), probes (encoder linear
-probes).
+target from its caption alone), teacher (from the LLM's states for the reference answer; with a second column, "teacher-forced, nearest
+caption", that reads each projected conditioning as the canonical caption whose conditioning is nearest, so that the
+projection's errors show apart from the decoder's), probes (encoder linear probes).
 
 Every test dialogue becomes one case (two-turn dialogues: the first turn as history, answered as the data set
 answers it). Inputs are written as files (PNG, 16-bit WAV, H.264 MP4 through ffmpeg) and both paths read the same
@@ -20,6 +21,7 @@ emitted, for explicit, implicit and no-output requests), multi-turn switching (t
 attributes, carried from the first turn or changed as asked).
 """
 import argparse
+import itertools
 import json
 import os
 import subprocess
@@ -133,17 +135,25 @@ class PythonRuntime:
         return torch.cat(parts, 0).unsqueeze(0)
 
     @torch.no_grad()
-    def decode(self, m, group, seed):
+    def project(self, m, hidden):
+        """The output projection of one signal group's states [N, H]: the decoder's conditioning [1, Q, D]."""
         first = nano.signal_first_id(m)
         ids = torch.arange(first, first + nano.SIGNAL_COUNTS[m]).unsqueeze(0)
-        return self.decode_conditioning(
-            m, self.mods[f"output_projection.{m}"](group["hidden"].unsqueeze(0), self.mods["llm.embed"](ids)), seed)
+        return self.mods[f"output_projection.{m}"](hidden.unsqueeze(0), self.mods["llm.embed"](ids))
+
+    @torch.no_grad()
+    def decode(self, m, group, seed):
+        return self.decode_conditioning(m, self.project(m, group["hidden"]), seed)
+
+    @torch.no_grad()
+    def caption_conditioning(self, m, caption):
+        ids = torch.tensor([tokenizer.text_encoder_ids(self.sp, caption, nano.TEXT_LEN)])
+        return self.mods[f"decoder.{m}.text_encoder"](ids)
 
     @torch.no_grad()
     def decode_caption(self, m, caption, seed):
         """The decoder alone, conditioned by its own text encoder on the caption (how stage 1 trained it)."""
-        ids = torch.tensor([tokenizer.text_encoder_ids(self.sp, caption, nano.TEXT_LEN)])
-        return self.decode_conditioning(m, self.mods[f"decoder.{m}.text_encoder"](ids), seed)
+        return self.decode_conditioning(m, self.caption_conditioning(m, caption), seed)
 
     @torch.no_grad()
     def decode_conditioning(self, m, cond, seed):
@@ -193,7 +203,8 @@ class PythonRuntime:
             if c["targets"]:
                 groups = self.teacher_forced_groups(c, media_dir)
                 out[c["id"]] = {"text": c["answers"][-1]["text"], "signals": list(groups),
-                                "media": {m: self.decode(m, {"hidden": h}, i) for m, h in groups.items()}}
+                                "media": {m: self.decode(m, {"hidden": h}, i) for m, h in groups.items()},
+                                "conditioning": {m: self.project(m, h)[0] for m, h in groups.items()}}
         log(f"teacher-forced: {len(out)} cases in {time.time() - t0:.0f}s")
         return out
 
@@ -213,6 +224,26 @@ class PythonRuntime:
                 log(f"python: {i + 1}/{len(cases)} cases, {time.time() - t0:.0f}s")
         log(f"python: {len(cases)} cases in {time.time() - t0:.0f}s")
         return out
+
+
+class NearestCaption:
+    """Reads a conditioning as the judges read media: the attributes of the canonical caption, among every attribute
+    combination of the modality, whose conditioning through the decoder's own text encoder is nearest (L2). On the
+    teacher-forced states it tells what the output projection says apart from what the decoder makes of it: a case
+    the projection takes to its own caption's neighbourhood and the decoder still renders wrong is the decoder's."""
+
+    def __init__(self, runtime, modality):
+        names = list(world_media.ATTRIBUTES[modality])
+        self.combos = [dict(zip(names, values)) for values in
+                       itertools.product(*(world_media.ATTRIBUTES[modality][n] for n in names))]
+        with torch.no_grad():
+            self.table = torch.cat([runtime.caption_conditioning(modality, world_text.canonical_caption(modality, a))
+                                    for a in self.combos]).flatten(1)
+
+    def predict(self, conditionings):
+        """list of conditionings [Q, D] → list of {attribute: value}."""
+        x = torch.stack([c.flatten() for c in conditionings])
+        return [dict(self.combos[int(i)]) for i in torch.cdist(x, self.table).argmin(dim=1)]
 
 
 # ---------------------------------------------------------------- the Java path
@@ -354,6 +385,7 @@ def table(results):
     return "\n".join(lines)
 
 
+NEAREST_PATH = "teacher-forced, nearest caption"
 SPLIT_ORDER = ["seen", "held-out combination", "held-out phrasing"]
 
 
@@ -440,7 +472,8 @@ def main(argv=None):
                     "text (the Python path without decoders or judges: routing and the X → text rows, minutes), "
                     "teacher (each text → X and switching target from the LLM's signal states for the reference "
                     "answer, through the output projection and decoder: the projection's loss, apart from the "
-                    "LLM's own answers)")
+                    "LLM's own answers; and the same projected conditionings read as the caption whose "
+                    "conditioning is nearest: the projection apart from the decoder)")
     ap.add_argument("--limit", type=int, default=None, help="first N dialogues (default: all)")
     ap.add_argument("--split", choices=["test", "valid"], default="test",
                     help="the dialogues to evaluate on: test (the table), or valid, to choose a default such as a "
@@ -492,12 +525,19 @@ def main(argv=None):
             write_records(os.path.join(args.out, "cases.decoders.jsonl"), records)
             continue
         elif p == "teacher":
-            outputs = PythonRuntime(args.bundle).run_teacher_forced(cases, media_dir, log)
+            rt = PythonRuntime(args.bundle)
+            outputs = rt.run_teacher_forced(cases, media_dir, log)
+            forced = [c for c in cases if c["id"] in outputs]
             records = []
-            results["teacher-forced"] = {k: v for k, v in score([c for c in cases if c["id"] in outputs], outputs,
-                                                                judges, records).items() if k in GENERATION_ROWS}
+            results["teacher-forced"] = {k: v for k, v in score(forced, outputs, judges, records).items()
+                                         if k in GENERATION_ROWS}
             write_records(os.path.join(args.out, "cases.teacher.jsonl"), records)
             all_records["teacher-forced"] = records
+            # the same states read without the decoder: is the projected conditioning nearest its own caption's?
+            nearest = {k: {**o, "media": o["conditioning"]} for k, o in outputs.items()}
+            readers = {m: NearestCaption(rt, m) for m in world_media.MODALITIES}
+            results[NEAREST_PATH] = {k: v for k, v in score(forced, nearest, readers).items()
+                                     if k in GENERATION_ROWS}
             continue
         elif p == "java":
             outputs = java_run(args.bundle, cases, media_dir, os.path.join(args.out, "java"), log)

@@ -230,5 +230,26 @@ class TeacherForcingTest(unittest.TestCase):
         self.assertFalse(torch.allclose(groups["image"][1:], torch.stack(states["image"])[:-1], atol=1e-2))
 
 
+class NearestCaptionTest(unittest.TestCase):
+    """``evaluate.NearestCaption`` reads a conditioning as the attributes of the caption whose conditioning is
+    nearest: the projection's column of the teacher-forced path."""
+
+    def test_every_combinations_caption_conditioning_reads_back_as_its_attributes(self):
+        import itertools
+        from nextgpt_tooling import evaluate, world_media, world_text
+        rt = evaluate.PythonRuntime(BUNDLE)
+        gen = torch.Generator().manual_seed(0)
+        for m, attrs in world_media.ATTRIBUTES.items():
+            reader = evaluate.NearestCaption(rt, m)
+            every = [dict(zip(attrs, v)) for v in itertools.product(*attrs.values())]
+            self.assertEqual(sorted(map(str, reader.combos)), sorted(map(str, every)), m)
+            conds = [rt.caption_conditioning(m, world_text.canonical_caption(m, a))[0] for a in every]
+            # a little off the caption's conditioning, as a projection lands: still that caption
+            nudged = [c + 0.01 * torch.randn(c.shape, generator=gen) for c in conds]
+            self.assertEqual(reader.predict(nudged), every, m)
+            # each conditioning is read as its own combination, not as the one next to it in the list
+            self.assertEqual(reader.predict(conds[1:] + conds[:1]), every[1:] + every[:1], m)
+
+
 if __name__ == "__main__":
     unittest.main()
