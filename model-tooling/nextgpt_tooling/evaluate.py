@@ -21,7 +21,6 @@ emitted, for explicit, implicit and no-output requests), multi-turn switching (t
 attributes, carried from the first turn or changed as asked).
 """
 import argparse
-import itertools
 import json
 import os
 import subprocess
@@ -201,10 +200,10 @@ class PythonRuntime:
         out, t0 = {}, time.time()
         for i, c in enumerate(cases):
             if c["targets"]:
-                groups = self.teacher_forced_groups(c, media_dir)
-                out[c["id"]] = {"text": c["answers"][-1]["text"], "signals": list(groups),
-                                "media": {m: self.decode(m, {"hidden": h}, i) for m, h in groups.items()},
-                                "conditioning": {m: self.project(m, h)[0] for m, h in groups.items()}}
+                conds = {m: self.project(m, h) for m, h in self.teacher_forced_groups(c, media_dir).items()}
+                out[c["id"]] = {"text": c["answers"][-1]["text"], "signals": list(conds),
+                                "media": {m: self.decode_conditioning(m, cond, i) for m, cond in conds.items()},
+                                "conditioning": {m: cond[0] for m, cond in conds.items()}}
         log(f"teacher-forced: {len(out)} cases in {time.time() - t0:.0f}s")
         return out
 
@@ -233,9 +232,7 @@ class NearestCaption:
     the projection takes to its own caption's neighbourhood and the decoder still renders wrong is the decoder's."""
 
     def __init__(self, runtime, modality):
-        names = list(world_media.ATTRIBUTES[modality])
-        self.combos = [dict(zip(names, values)) for values in
-                       itertools.product(*(world_media.ATTRIBUTES[modality][n] for n in names))]
+        self.combos = world.all_combos(modality)
         with torch.no_grad():
             self.table = torch.cat([runtime.caption_conditioning(modality, world_text.canonical_caption(modality, a))
                                     for a in self.combos]).flatten(1)

@@ -237,6 +237,7 @@ class NearestCaptionTest(unittest.TestCase):
     def test_every_combinations_caption_conditioning_reads_back_as_its_attributes(self):
         import itertools
         from nextgpt_tooling import evaluate, world_media, world_text
+        # the combinations spelt out here, not taken from world.all_combos, which the reader itself uses
         rt = evaluate.PythonRuntime(BUNDLE)
         gen = torch.Generator().manual_seed(0)
         for m, attrs in world_media.ATTRIBUTES.items():
