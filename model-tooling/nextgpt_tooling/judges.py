@@ -3,7 +3,9 @@ truth (fresh renders of every attribute combination, with codec-like and blur nu
 
 - image: uint8 [32, 32, 3] → colour, shape, position
 - video: uint8 [8, 32, 32, 3] → colour, shape, direction
-- audio: float [16000] → pitch, pattern (from a log-magnitude spectrogram of their own, not the decoders' mel)
+- audio: float [16000] → pitch, pattern (from a log-magnitude spectrogram of their own, not the decoders' mel);
+  an output with no tone in the world's band (``audible``) is read as no pitch and no pattern, since a classifier
+  trained on tones gives silence a label too
 """
 import random
 import time
@@ -22,6 +24,34 @@ JUDGE_SEED = 4242
 VERSIONS = {"image": 3, "audio": 3, "video": 4}
 # training steps per modality: the video judge read shapes at 86 % of fresh renders after 600 steps
 STEPS = {"image": 600, "audio": 600, "video": 1500}
+
+
+# The loudest 64 ms of a tone in the world's band (100-1500 Hz; the pitches are 220 / 440 / 880 Hz, their second
+# harmonics 1760 Hz at most): as an RMS amplitude, a world render's is 0.28 or more, and the audio judge trains on
+# gains down to 0.3 (0.085). Below AUDIBLE_RMS — a quarter of that — an output holds no tone to judge: the silent
+# outputs the audio decoder gives for some conditionings (vocoder hiss at 7-8 kHz) measure 0.002-0.006.
+AUDIBLE_RMS = 0.02
+BAND_HZ = (100.0, 1500.0)
+
+
+def band_rms(wave, sample_rate=world_media.SAMPLE_RATE):
+    """The RMS amplitude in ``BAND_HZ`` of the loudest 64 ms frame (hop 32 ms, Hann) of a float [N] signal."""
+    x = np.asarray(wave, dtype=np.float64)
+    n, hop = 1024, 512
+    if len(x) < n:
+        x = np.pad(x, (0, n - len(x)))
+    win = np.hanning(n)
+    frames = np.stack([x[i:i + n] * win for i in range(0, len(x) - n + 1, hop)])
+    power = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+    f = np.fft.rfftfreq(n, 1.0 / sample_rate)
+    band = power[:, (f >= BAND_HZ[0]) & (f <= BAND_HZ[1])].sum(axis=1)
+    # Parseval for a one-sided spectrum of a Hann-windowed frame: mean square = 2·Σ|X|² / (n·Σw²)
+    return float(np.sqrt(band.max() * 2.0 / (n * (win ** 2).sum())))
+
+
+def audible(wave):
+    """Whether a float [N] signal holds a tone to judge at all (see ``AUDIBLE_RMS``)."""
+    return band_rms(wave) >= AUDIBLE_RMS
 
 
 def _spectrogram(wave):
@@ -62,12 +92,14 @@ class Judge(nn.Module):
 
     @torch.no_grad()
     def predict(self, signals):
-        """list of signals → list of {attribute: value}."""
+        """list of signals → list of {attribute: value}; an inaudible audio output reads as None for every
+        attribute (it matches no expected value)."""
         x = torch.stack([torch.as_tensor(np.asarray(s)) for s in signals])
         outs = self(x)
         vals = list(ATTRIBUTES[self.modality].values())
-        return [{n: vals[k][int(o[i].argmax())] for k, (n, o) in enumerate(zip(self.names, outs))}
-                for i in range(len(signals))]
+        heard = [self.modality != "audio" or audible(s) for s in signals]
+        return [{n: vals[k][int(o[i].argmax())] if heard[i] else None
+                 for k, (n, o) in enumerate(zip(self.names, outs))} for i in range(len(signals))]
 
 
 def _nuisance(modality, sig, rng):

@@ -370,6 +370,26 @@ class JudgesAndScoringTest(unittest.TestCase):
                 # shape is the judges' hard attribute (a few pixels tell a circle from a square): reported, lower bar
                 self.assertGreaterEqual(v, 0.6 if k == "shape" else 0.9, f"{m} {k}")
 
+    def test_audio_judge_reads_no_tone_in_silence_and_hears_the_quietest_tone(self):
+        rng = np.random.default_rng(5)
+        t = np.arange(world_media.SAMPLES) / world_media.SAMPLE_RATE
+        # what the audio decoder gives when it draws nothing: faint hiss, its peak far above the world's band
+        hiss = (rng.normal(0, 0.002, t.shape) + 0.01 * np.sin(2 * np.pi * 7600 * t)).astype(np.float32)
+        attrs = {"pitch": "low", "pattern": "one beep"}
+        quiet = (world_media.render("audio", attrs, 11) * 0.3).astype(np.float32)
+        self.assertFalse(judges.audible(hiss))
+        self.assertTrue(judges.audible(quiet))
+        silent, heard = self.judges["audio"].predict([hiss, quiet])
+        self.assertEqual(silent, {"pitch": None, "pattern": None})
+        self.assertEqual(heard, attrs)
+        # scored: a target answered with silence fails every attribute, whatever the classifier alone would say
+        case = {"id": "c", "kind": "explicit", "expected": ["audio"], "heldout_combo": False,
+                "heldout_template": False, "targets": {"audio": {"attrs": attrs, "required": ["pitch", "pattern"]}}}
+        res = evaluate.score([case], {"c": {"text": "", "signals": ["audio"], "media": {"audio": hiss}}}, self.judges)
+        self.assertEqual(res["text → audio"]["acc"], 0.0)
+        res = evaluate.score([case], {"c": {"text": "", "signals": ["audio"], "media": {"audio": quiet}}}, self.judges)
+        self.assertEqual(res["text → audio"]["acc"], 1.0)
+
     def _truthful_outputs(self, cases):
         out = {}
         for c in cases:
