@@ -137,7 +137,8 @@ class TrainedBundleBehaviourTest {
     @Test
     void aRequestedPitchIsTheLoudestOfTheWorldsThreeTones() throws Exception {
         // the world's tones: low 220 Hz, mid 440 Hz, high 880 Hz; six requests, low and high in every pattern (the
-        // bundle decodes a requested pitch right ~88 % of the time, so one miss of six is allowed, not two)
+        // bundle decodes a requested pitch right ~92 % of the time, so one miss of six is allowed, not two); a clip
+        // with no tone (the decoder's silence is faint hiss at 7-8 kHz) reads as 0 Hz, a miss
         Map<String, Integer> wanted = Map.of("play", 220, "tone-low-1", 220, "tone-low-2", 220, "tone-high-1", 880,
                 "tone-high-2", 880, "tone-high-3", 880);
         Map<String, Integer> loudest = new TreeMap<>();
@@ -154,7 +155,9 @@ class TrainedBundleBehaviourTest {
      * Which of 220 / 440 / 880 Hz carries the most power in a job's WAV: Goertzel power summed over 1 Hz steps within
      * ±5 % of each tone. The world renders its tones with ±2 % pitch jitter and the decoder lands within a few percent,
      * while one Goertzel filter over a 1 s clip is about 1 Hz wide: a high tone at 873 Hz reads weaker at exactly
-     * 880 Hz than the low hum at exactly 220 Hz.
+     * 880 Hz than the low hum at exactly 220 Hz. Over 1 Hz steps of a 1 s clip that sum is, by Parseval, N/2 times
+     * the energy within ±5 % of the tone; 0 when that is under a fifth of the clip's energy (no tone: silence or
+     * hiss has a loudest tone too).
      */
     private static int loudestTone(JsonNode r) throws Exception {
         Path file = out.resolve(r.get("outputs").get("audio").asText());
@@ -165,6 +168,10 @@ class TrainedBundleBehaviourTest {
         float[] mono = wav.mono();
         int best = 0;
         double bestPower = -1;
+        double energy = 0;
+        for (float v : mono) {
+            energy += (double) v * v;
+        }
         for (int hz : new int[] {220, 440, 880}) {
             double power = 0;
             for (long f = Math.round(hz * 0.95); f <= Math.round(hz * 1.05); f++) {
@@ -175,7 +182,7 @@ class TrainedBundleBehaviourTest {
                 best = hz;
             }
         }
-        return best;
+        return bestPower >= 0.2 * mono.length / 2.0 * energy ? best : 0;
     }
 
     private static double goertzel(float[] x, double hz, double rate) {
