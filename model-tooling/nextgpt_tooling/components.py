@@ -346,6 +346,23 @@ class OutputProjection(nn.Module):
         return self.out_proj(self.decoder_norm(q))
 
 
+class PooledOutputProjection(nn.Module):
+    """(signal_hidden [B,N,H], signal_embeds [B,N,H]) -> conditioning [B,Q,D]: one linear map of the mean of the signal
+    states (each plus its token's embedding). Linear in the LLM's states, so that where those states add up what the
+    request says ("high" and "one beep"), the conditioning adds up the decoder's for each, heard together in training
+    or not (the audio decoder's conditioning is itself linear in the caption's words: ``BagOfWordsTextEncoder``)."""
+
+    def __init__(self, hidden: int = 256, queries: int = 1, out_dim: int = 64):
+        super().__init__()
+        self.queries = queries
+        self.out_dim = out_dim
+        self.proj = nn.Linear(hidden, queries * out_dim)
+
+    def forward(self, signal_hidden: Tensor, signal_embeds: Tensor) -> Tensor:
+        pooled = (signal_hidden + signal_embeds).mean(dim=1)
+        return self.proj(pooled).reshape(pooled.size(0), self.queries, self.out_dim)
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # decoders (latent diffusion: text encoder, denoiser, VAE decoder, vocoder)
 # ----------------------------------------------------------------------------------------------------------------
@@ -475,6 +492,80 @@ class Denoiser(nn.Module):
         h = self.res2(self.down(h1), temb)
         h = self.attn(h, conditioning)
         h = self.res3(h, temb)
+        h = self.up(h)
+        h = self.res4(torch.cat([h, h1], dim=1), temb)
+        return self.input_skip * latent + self.conv_out(F.silu(self.norm_out(h)))
+
+
+class BagOfWordsTextEncoder(nn.Module):
+    """input_ids i64 [B,S] -> conditioning [B,1,D]: one learned vector per token, summed over the caption (``pad_id``
+    left out), one linear map to ``profile_dim`` values, zero-padded to ``out_dim``. The conditioning is linear in the
+    caption's word counts, so the words of two attributes add up: "high" + "one beep" is the sum of what each does
+    alone, heard together or not (the audio decoder's; see ``ProfileDenoiser``)."""
+
+    def __init__(self, vocab: int, width: int, profile_dim: int, out_dim: int, pad_id: int = 0):
+        super().__init__()
+        self.tokens = nn.Embedding(vocab, width)
+        self.out = nn.Linear(width, profile_dim)
+        self.out_dim = out_dim
+        self.pad_id = pad_id
+
+    def forward(self, input_ids: Tensor) -> Tensor:
+        keep = (input_ids != self.pad_id).unsqueeze(-1).to(torch.float32)
+        profile = self.out((self.tokens(input_ids) * keep).sum(dim=1))
+        return F.pad(profile, [0, self.out_dim - profile.size(1)]).unsqueeze(1)
+
+
+class ProfileDenoiser(nn.Module):
+    """(latent [B,C,T,R], timestep f32 [B], conditioning [B,1,D]) -> noise prediction [B,C,T,R], for the audio latent
+    (T latent frames × R latent mel rows).
+
+    The conditioning *is* a profile of the sound to draw: its first T values the loudness envelope over the latent
+    frames (when the tone sounds: its pattern), the next R the spectral profile over the latent mel rows (where it
+    sounds: its pitch), the rest unused; the text encoder learns to predict both from the caption
+    (``train.sound_profile``: the training sample's own, so a caption's is their mean). The denoiser reads them only as
+    three maps on the latent grid — envelope × spectrum, envelope, spectrum — at its input and again before its third
+    res block: no cross-attention, nothing in the timestep embedding. Its position embedding runs along the frames
+    only, so its convolutions treat every mel row alike: where a pitch lies changes where the tone is drawn, not how
+    its beeps are; with an envelope that does not depend on the pitch words, a pitch and a pattern never heard
+    together are drawn as each is alone.
+    """
+
+    def __init__(self, channels: int, frames: int, rows: int, width: int = 32, temb_dim: int = 64):
+        super().__init__()
+        self.frames = frames
+        self.rows = rows
+        self.position = nn.Parameter(torch.zeros(1, width, frames, 1))
+        self.temb_in = 64
+        self.temb_fc1 = nn.Linear(64, temb_dim)
+        self.temb_fc2 = nn.Linear(temb_dim, temb_dim)
+        self.conv_in = nn.Conv2d(channels + 3, width, 3, padding=1)
+        self.res1 = ResBlock(2, width, width, temb_dim)
+        self.down = nn.Conv2d(width, width, 3, padding=1)
+        self.res2 = ResBlock(2, width, width, temb_dim)
+        self.profile_mid = nn.Conv2d(3, width, 1)
+        self.res3 = ResBlock(2, width, width, temb_dim)
+        self.up = nn.Conv2d(width, width, 3, padding=1)
+        self.res4 = ResBlock(2, 2 * width, width, temb_dim)
+        self.norm_out = nn.GroupNorm(8, width)
+        self.conv_out = nn.Conv2d(width, channels, 3, padding=1)
+        self.input_skip = nn.Parameter(torch.ones(1))
+
+    def profile_maps(self, conditioning: Tensor) -> Tensor:
+        """conditioning [B,1,D] -> [B,3,T,R]: envelope × spectrum, envelope, spectrum."""
+        c = conditioning[:, 0]
+        b = c.size(0)
+        env = c[:, :self.frames].reshape(b, 1, self.frames, 1).expand(b, 1, self.frames, self.rows)
+        spec = c[:, self.frames:self.frames + self.rows].reshape(b, 1, 1, self.rows).expand(b, 1, self.frames,
+                                                                                            self.rows)
+        return torch.cat([env * spec, env, spec], dim=1)
+
+    def forward(self, latent: Tensor, timestep: Tensor, conditioning: Tensor) -> Tensor:
+        temb = self.temb_fc2(F.silu(self.temb_fc1(timestep_embedding(timestep, self.temb_in))))
+        maps = self.profile_maps(conditioning)
+        h1 = self.res1(self.conv_in(torch.cat([latent, maps], dim=1)) + self.position, temb)
+        h = self.res2(self.down(h1), temb)
+        h = self.res3(h + self.profile_mid(maps), temb)
         h = self.up(h)
         h = self.res4(torch.cat([h, h1], dim=1), temb)
         return self.input_skip * latent + self.conv_out(F.silu(self.norm_out(h)))

@@ -3,9 +3,9 @@ truth (fresh renders of every attribute combination, with codec-like and blur nu
 
 - image: uint8 [32, 32, 3] → colour, shape, position
 - video: uint8 [8, 32, 32, 3] → colour, shape, direction
-- audio: float [16000] → pitch, pattern (from a log-magnitude spectrogram of their own, not the decoders' mel);
-  an output with no tone in the world's band (``audible``) is read as no pitch and no pattern, since a classifier
-  trained on tones gives silence a label too
+- audio: float [16000] → pitch, pattern (from a log-magnitude spectrogram of their own, not the decoders' mel; the
+  pattern by its count of beeps, whatever their length: ``wide_segments``); an output with no tone in the world's
+  band (``audible``) is read as no pitch and no pattern, since a classifier trained on tones gives silence a label too
 """
 import random
 import time
@@ -21,7 +21,7 @@ from .world_media import ATTRIBUTES
 
 JUDGE_SEED = 4242
 # per modality, bump when that judge's architecture or training changes (evaluate caches each judge by its version)
-VERSIONS = {"image": 3, "audio": 3, "video": 4}
+VERSIONS = {"image": 3, "audio": 4, "video": 4}
 # training steps per modality: the video judge read shapes at 86 % of fresh renders after 600 steps
 STEPS = {"image": 600, "audio": 600, "video": 1500}
 
@@ -122,12 +122,41 @@ def _nuisance(modality, sig, rng):
     return np.clip(np.rint(x), 0, 255).astype(np.uint8)
 
 
-def _draw(modality, n, rng, tag):
+# The audio judge reads a pattern as what it is named for — how many beeps, or a tone that lasts — not by the world's
+# beep lengths (one beep 0.25-0.35 s, each of two 0.16-0.22 s): a generated single beep of 0.15 s or 0.55 s is one
+# beep. Trained on the world's timings alone, it heard such beeps as two (their length is nearer a two-beep
+# element's, or the span of two). So half of its training renders time their beeps from these wider ranges.
+WIDE_ONE_BEEP_S = (0.10, 0.65)      # length of the one beep
+WIDE_BEEP_S = (0.08, 0.30)          # length of each of two beeps (the second within ±30 % of the first)
+WIDE_GAP_S = (0.08, 0.30)           # silence between them
+
+
+def wide_segments(rng, pattern):
+    """[(start_s, end_s)] of a pattern with the judge's wider beep timings (``WIDE_*``); ``rng`` a random.Random."""
+    if pattern == "one beep":
+        length = rng.uniform(*WIDE_ONE_BEEP_S)
+        start = rng.uniform(0.02, 0.97 - length)
+        return [(start, start + length)]
+    if pattern == "two beeps":
+        first, gap = rng.uniform(*WIDE_BEEP_S), rng.uniform(*WIDE_GAP_S)
+        second = first * rng.uniform(0.7, 1.3)
+        start = rng.uniform(0.02, max(0.02, 0.98 - first - gap - second))
+        return [(start, start + first), (start + first + gap, start + first + gap + second)]
+    return [(rng.uniform(0.0, 0.05), rng.uniform(0.93, 1.0))]
+
+
+def _draw(modality, n, rng, tag, wide=0.0):
+    """n fresh renders of random combinations; a share ``wide`` of the audio ones with ``wide_segments``."""
     combos = world.all_combos(modality)
     items = []
     for i in range(n):
         attrs = dict(rng.choice(combos))
-        items.append((attrs, world_media.render(modality, attrs, world.derive(JUDGE_SEED, tag, modality, i))))
+        seed = world.derive(JUDGE_SEED, tag, modality, i)
+        if modality == "audio" and rng.random() < wide:
+            sig = world_media.render_audio(attrs, seed, wide_segments(rng, attrs["pattern"]))
+        else:
+            sig = world_media.render(modality, attrs, seed)
+        items.append((attrs, sig))
     return items
 
 
@@ -139,7 +168,7 @@ def train_judges(n=2400, steps=None, log=print, modalities=None):
         torch.manual_seed(world.derive(JUDGE_SEED, "init", m))
         t0 = time.time()
         rng = random.Random(world.derive(JUDGE_SEED, m))
-        data = _draw(m, n, rng, "train")
+        data = _draw(m, n, rng, "train", wide=0.5)
         j = Judge(m, {"image": 3, "video": 3, "audio": 1}[m])
         opt = torch.optim.Adam(j.parameters(), 2e-3)
         vals = list(ATTRIBUTES[m].values())
@@ -157,6 +186,11 @@ def train_judges(n=2400, steps=None, log=print, modalities=None):
         test = _draw(m, 300, rng, "check")
         pred = j.predict([s for _, s in test])
         acc[m] = {name: sum(p[name] == a[name] for p, (a, _) in zip(pred, test)) / len(test) for name in j.names}
+        if m == "audio":
+            wide = _draw(m, 300, rng, "check-wide", wide=1.0)
+            pred = j.predict([s for _, s in wide])
+            acc[m]["pattern, beeps of other lengths"] = (
+                sum(p["pattern"] == a["pattern"] for p, (a, _) in zip(pred, wide)) / len(wide))
         judges[m] = j
         log(f"judge {m}: {time.time() - t0:.0f}s, accuracy on fresh renders {acc[m]}")
     return judges, acc

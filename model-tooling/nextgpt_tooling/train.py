@@ -66,6 +66,8 @@ BUDGETS = {
 }
 LORA_RANK, LORA_ALPHA = 16, 32
 CAPTION_DROPOUT = 0.1
+# weight of the audio text encoder's profile loss (train_denoiser; the denoising loss does not reach it)
+W_PROFILE = 1.0
 W_L2, W_DENOISE = 1.0, 1.0
 # weight of the encoders' zero-shot classification against one-attribute captions (world_text.attribute_caption)
 W_ATTRIBUTE_CAPTIONS = 1.0
@@ -633,9 +635,30 @@ def set_diffusion_std(vae_decoder, old, new):
         getattr(vae_decoder, "frame", vae_decoder).conv_in.weight.mul_(old / new)
 
 
+def sound_profile(log_mels):
+    """log-mel [N,1,100,64] -> [N, 25 + 16]: what the audio conditioning says (``components.ProfileDenoiser``): the
+    loudness envelope over the latent frames (each frame's loudest mel band, averaged over the 4 mel frames of a
+    latent frame) and the spectral profile over the latent mel rows (each band's loudest frame, averaged over the 4
+    bands of a row), each scaled to [0, 1] within the sample. By the world's construction the envelope depends on the
+    pattern only and the spectrum on the pitch only."""
+    x = log_mels[:, 0]
+    n, frames, rows = x.size(0), nano.DECODERS["audio"]["latent_shape"][1], nano.DECODERS["audio"]["latent_shape"][2]
+    env = x.amax(dim=2).reshape(n, frames, -1).mean(dim=2)
+    spec = x.amax(dim=1).reshape(n, rows, -1).mean(dim=2)
+
+    def unit(v):
+        lo, hi = v.amin(dim=1, keepdim=True), v.amax(dim=1, keepdim=True)
+        return (v - lo) / (hi - lo).clamp_min(1e-6)
+    return torch.cat([unit(env), unit(spec)], dim=1)
+
+
 def train_denoiser(m, mods, data, z_all, budget, log, rng, lr=1e-3, te_lr=1e-3):
+    """The text encoder and the denoiser of a decoder, together from the denoising loss; the audio text encoder
+    instead learns the sound's profile (``sound_profile``, MSE) and the audio denoiser reads it without passing its
+    gradient back, so that the conditioning stays the profile (``components.ProfileDenoiser``)."""
     te = freeze(mods[f"decoder.{m}.text_encoder"], True).train()
     den = freeze(mods[f"decoder.{m}.denoiser"], True).train()
+    profiles = sound_profile(data.dec_target[m]) if m == "audio" else None
     steps = budget["denoiser"][m]
     opt, sched, params = adam([{"params": list(den.parameters()), "lr": lr},
                                {"params": list(te.parameters()), "lr": te_lr}], lr, steps)
@@ -649,10 +672,16 @@ def train_denoiser(m, mods, data, z_all, budget, log, rng, lr=1e-3, te_lr=1e-3):
         ids = torch.tensor([neg if rng.random() < CAPTION_DROPOUT else rng.choice(caps[i]) for i in idx])
         with mixed(f"denoiser.{m}"):
             cond = te(ids).float()
-        loss = denoising_loss(den, z_all[idx], cond, f"denoiser.{m}")
+        if profiles is None:
+            loss = denoising_loss(den, z_all[idx], cond, f"denoiser.{m}")
+            extra = ""
+        else:
+            profile_loss = F.mse_loss(cond[:, 0, :nano.AUDIO_PROFILE_DIM], profiles[idx])
+            loss = denoising_loss(den, z_all[idx], cond.detach(), f"denoiser.{m}") + W_PROFILE * profile_loss
+            extra = f" profile {profile_loss.item():.4f}"
         step(opt, sched, params, loss)
         if it % 500 == 0 or it == steps - 1:
-            log(f"stage1 denoiser {m} step {it}/{steps} loss {loss.item():.4f}")
+            log(f"stage1 denoiser {m} step {it}/{steps} loss {loss.item():.4f}{extra}")
     freeze(te).eval()
     freeze(den).eval()
     log(f"stage1 denoiser {m}: {time.time() - t0:.0f}s, trained {count(params)} params")
@@ -864,6 +893,8 @@ def part_recipe(part, args, budget, tokenizer_sha):
     else:
         recipe.update(steps=budget["denoiser"][m], caption_dropout=CAPTION_DROPOUT, min_snr_gamma=MIN_SNR_GAMMA,
                       diffusion_std=DIFFUSION_STD[m])
+        if m == "audio":
+            recipe.update(profile_weight=W_PROFILE)
         if part in INHERITS:  # its VAE's recipe is in its parent's
             recipe.update(lr=INHERITED_DENOISER_LR, text_encoder_lr=INHERITED_TEXT_ENCODER_LR)
         else:

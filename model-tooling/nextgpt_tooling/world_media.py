@@ -139,8 +139,9 @@ def _segments(rng, pattern):
     raise ValueError(pattern)
 
 
-def render_audio(attrs, seed):
-    """float32 [16000] in [-1, 1] for {"pitch", "pattern"}."""
+def render_audio(attrs, seed, segments=None):
+    """float32 [16000] in [-1, 1] for {"pitch", "pattern"}; ``segments`` [(start_s, end_s)] replaces the pattern's
+    drawn timing (the audio judge trains on beeps of other lengths than the world's too)."""
     check_attrs("audio", attrs)
     rng = np.random.default_rng(seed)
     freq = PITCH_HZ[attrs["pitch"]] * (1.0 + rng.uniform(-0.02, 0.02))
@@ -149,7 +150,8 @@ def render_audio(attrs, seed):
     t = np.arange(SAMPLES, dtype=np.float64) / SAMPLE_RATE
     env = np.zeros(SAMPLES)
     ramp = 0.01
-    for start, end in _segments(rng, attrs["pattern"]):
+    drawn = _segments(rng, attrs["pattern"])
+    for start, end in drawn if segments is None else segments:
         rise = np.clip((t - start) / ramp, 0, 1)
         fall = np.clip((end - t) / ramp, 0, 1)
         env = np.maximum(env, np.minimum(0.5 - 0.5 * np.cos(np.pi * rise), 0.5 - 0.5 * np.cos(np.pi * fall)))

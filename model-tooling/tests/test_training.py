@@ -390,6 +390,20 @@ class JudgesAndScoringTest(unittest.TestCase):
         res = evaluate.score([case], {"c": {"text": "", "signals": ["audio"], "media": {"audio": quiet}}}, self.judges)
         self.assertEqual(res["text → audio"]["acc"], 1.0)
 
+    def test_audio_judge_counts_beeps_whatever_their_length(self):
+        # a generated beep need not last as long as the world's (one beep 0.25-0.35 s, each of two 0.16-0.22 s): a
+        # single beep of 0.15 s or 0.55 s is one beep, two short ones are two
+        timings = [("one beep", [(0.30, 0.45)]), ("one beep", [(0.15, 0.70)]), ("one beep", [(0.5, 0.62)]),
+                   ("two beeps", [(0.10, 0.20), (0.32, 0.42)]), ("two beeps", [(0.05, 0.33), (0.60, 0.88)]),
+                   ("continuous", [(0.02, 0.96)])]
+        attrs = [{"pitch": p, "pattern": q} for p in ("low", "mid", "high") for q, _ in timings]
+        sigs = [world_media.render_audio(a, 60 + i, timings[i % len(timings)][1]) for i, a in enumerate(attrs)]
+        read = self.judges["audio"].predict(sigs)
+        self.assertEqual([r["pattern"] for r in read], [a["pattern"] for a in attrs])
+        self.assertEqual([r["pitch"] for r in read], [a["pitch"] for a in attrs])
+        # the world's own timings are still read as before
+        self.assertGreaterEqual(self.acc["audio"]["pattern"], 0.9)
+
     def _truthful_outputs(self, cases):
         out = {}
         for c in cases:
