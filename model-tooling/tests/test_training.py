@@ -115,6 +115,53 @@ class FactorisedComponentsTest(unittest.TestCase):
             torch.testing.assert_close(e[:, :half], torch.nn.functional.normalize(enc.band_head(b0), dim=-1))
             torch.testing.assert_close(e[:, half:], torch.nn.functional.normalize(enc.time_head(t0), dim=-1))
 
+    def test_audio_conditioning_adds_up_a_pitch_and_a_pattern_from_caption_to_decoder(self):
+        mods = nano.build(1234)
+        te, proj, den = (mods[k] for k in ("decoder.audio.text_encoder", "output_projection.audio",
+                                           "decoder.audio.denoiser"))
+        sp = _sp()
+
+        def cond(caption):
+            return te(torch.tensor([tokenizer.text_encoder_ids(sp, caption, nano.TEXT_LEN)]))
+        with torch.no_grad():
+            # the text encoder: what "one beep" adds to "two beeps" does not depend on the pitch words beside it
+            torch.testing.assert_close(cond("a high tone, one beep") - cond("a high tone, two beeps"),
+                                       cond("a low tone, one beep") - cond("a low tone, two beeps"))
+            self.assertGreater(float((cond("a high tone, one beep") - cond("a low tone, one beep")).abs().max()), 1e-3)
+            # the output projection: linear in the signal states
+            a, b, e = torch.randn(1, 8, 256), torch.randn(1, 8, 256), torch.randn(1, 8, 256)
+            zero = proj(torch.zeros_like(a), e)
+            torch.testing.assert_close(proj(a + b, e) - zero, (proj(a, e) - zero) + (proj(b, e) - zero))
+            # the denoiser reads the conditioning's profile (envelope over the 25 latent frames, spectrum over the 16
+            # latent mel rows) and nothing else of it
+            c = torch.randn(1, 1, 64)
+            latent, t = torch.randn(1, 8, 25, 16), torch.tensor([500.0])
+            rest = c.clone()
+            rest[..., nano.AUDIO_PROFILE_DIM:] = 0
+            torch.testing.assert_close(den(latent, t, c), den(latent, t, rest))
+            self.assertGreater(float((den(latent, t, c) - den(latent, t, 0 * c)).abs().max()), 1e-4)
+        self.assertEqual(list(den.position.shape), [1, 32, 25, 1])   # position along the frames only
+
+    def test_sound_profile_puts_the_pattern_in_the_envelope_and_the_pitch_in_the_spectrum(self):
+        profiles = {}
+        for p in ("low", "high"):
+            for q in ("one beep", "two beeps", "continuous"):
+                wave = world_media.render("audio", {"pitch": p, "pattern": q}, 17)
+                profiles[p, q] = train.sound_profile(D.decoder_target("audio", wave).unsqueeze(0))[0]
+
+        def runs(envelope):   # stretches of latent frames above half the peak
+            on = (envelope > 0.5).int().tolist()
+            return sum(1 for i, v in enumerate(on) if v and (i == 0 or not on[i - 1]))
+        for p in ("low", "high"):
+            self.assertEqual(runs(profiles[p, "one beep"][:25]), 1)
+            self.assertEqual(runs(profiles[p, "two beeps"][:25]), 2)
+            self.assertGreater(float((profiles[p, "continuous"][:25] > 0.5).float().mean()), 0.9)
+        low_row = {q: int(profiles["low", q][25:].argmax()) for q in ("one beep", "two beeps", "continuous")}
+        high_row = {q: int(profiles["high", q][25:].argmax()) for q in ("one beep", "two beeps", "continuous")}
+        self.assertEqual(len(set(low_row.values())), 1)
+        self.assertEqual(len(set(high_row.values())), 1)
+        self.assertLess(low_row["one beep"], high_row["one beep"])
+
     def test_video_encoder_sees_the_same_thing_whichever_way_it_moves(self):
         torch.manual_seed(0)
         enc = nano.build(1234)["encoder.video"].eval()
