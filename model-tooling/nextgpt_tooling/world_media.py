@@ -150,7 +150,7 @@ def render_audio(attrs, seed, segments=None):
     t = np.arange(SAMPLES, dtype=np.float64) / SAMPLE_RATE
     env = np.zeros(SAMPLES)
     ramp = 0.01
-    drawn = _segments(rng, attrs["pattern"])
+    drawn = _segments(rng, attrs["pattern"])   # drawn either way, so that the noise below is the world's
     for start, end in drawn if segments is None else segments:
         rise = np.clip((t - start) / ramp, 0, 1)
         fall = np.clip((end - t) / ramp, 0, 1)
