@@ -168,15 +168,25 @@ class TrainedBundleBehaviourTest {
         assertTrue(right >= 5, "beep pattern per request " + heard + ", wanted " + wanted);
     }
 
+    /** A job's audio output: a 16-bit mono WAV. */
+    private static WavDecoder.Wav audio(JsonNode r) throws IOException {
+        Path file = out.resolve(r.get("outputs").get("audio").asText());
+        WavDecoder.Wav wav = new WavDecoder().parse(Files.readAllBytes(file));
+        assertEquals(16, wav.info().bitsPerSample());
+        assertEquals(1, wav.info().channels());
+        return wav;
+    }
+
     /**
      * A job's WAV read by its envelope: RMS over 25 ms frames, the runs of frames above 40 % of the loudest one (a dip
-     * under 100 ms within a run) that last 50 ms or more; one run of 0.8 s or more is "continuous", otherwise one run "one beep", two "two beeps" (the
-     * world's beeps last 0.16-0.35 s, 0.15 s or more apart).
+     * under 100 ms within a run) that last 50 ms or more; one run of 0.8 s or more is "continuous", otherwise one run
+     * "one beep", two "two beeps" (the world's beeps last 0.16-0.35 s, 0.15 s or more apart).
      */
-    private static String beepPattern(JsonNode r) throws Exception {
-        Path file = out.resolve(r.get("outputs").get("audio").asText());
-        float[] mono = new WavDecoder().parse(Files.readAllBytes(file)).mono();
-        int frame = 400;
+    private static String beepPattern(JsonNode r) throws IOException {
+        WavDecoder.Wav wav = audio(r);
+        float[] mono = wav.mono();
+        double rate = wav.info().sampleRate();
+        int frame = (int) Math.round(0.025 * rate);
         double[] rms = new double[mono.length / frame];
         double peak = 0;
         for (int i = 0; i < rms.length; i++) {
@@ -201,7 +211,7 @@ class TrainedBundleBehaviourTest {
             }
         }
         runs.removeIf(span -> span[1] - span[0] < 2);
-        if (runs.size() == 1 && (runs.get(0)[1] - runs.get(0)[0]) * frame >= 0.8 * 16000) {
+        if (runs.size() == 1 && (runs.get(0)[1] - runs.get(0)[0]) * frame >= 0.8 * rate) {
             return "continuous";
         }
         return runs.size() == 1 ? "one beep" : runs.size() == 2 ? "two beeps" : runs.size() + " runs";
@@ -215,11 +225,8 @@ class TrainedBundleBehaviourTest {
      * the energy within ±5 % of the tone; 0 when that is under a fifth of the clip's energy (no tone: silence or
      * hiss has a loudest tone too).
      */
-    private static int loudestTone(JsonNode r) throws Exception {
-        Path file = out.resolve(r.get("outputs").get("audio").asText());
-        WavDecoder.Wav wav = new WavDecoder().parse(Files.readAllBytes(file));
-        assertEquals(16, wav.info().bitsPerSample());
-        assertEquals(1, wav.info().channels());
+    private static int loudestTone(JsonNode r) throws IOException {
+        WavDecoder.Wav wav = audio(r);
         double rate = wav.info().sampleRate();
         float[] mono = wav.mono();
         int best = 0;
