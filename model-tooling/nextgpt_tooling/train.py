@@ -1,6 +1,6 @@
 """Trains the nano NExT-GPT on the synthetic world, stage by stage as the paper does, and exports the bundle.
 
-    model-tooling/train-nano         # everything, from nothing (≈ 75 min on 2 cores with native bfloat16, hours without)
+    model-tooling/train-nano         # everything, from nothing (≈ 64 min on 2 cores with native bfloat16, hours without)
     model-tooling/train-nano --resume --stage1 FILE       # stage 1 from a checkpoint, training only what it lacks
     /usr/bin/python3 -m nextgpt_tooling.train --out models/nano --reference models/reference/nano [--budget quick]
 
