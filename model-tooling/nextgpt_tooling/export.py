@@ -372,6 +372,22 @@ def write_references(mods, sp, seed, manifest, ref_dir, log=print):
     log(f"references: {ref_dir}; generate free: {doc['runs']['free']['text']!r}")
 
 
+# TorchScript writes a module's constants (a conv's stride, padding, groups, ...) into the archive's code in the order
+# of a Python set, and string hashing, so set order, is randomised per process: the same weights exported by two
+# processes made two byte-different .pt files, and new bundle.json checksums. Commands that write a bundle run under
+# this hash seed, so the same weights are the same bytes.
+HASH_SEED = "0"
+
+
+def with_fixed_hash_seed():
+    """Runs this command again, the same interpreter and arguments, under PYTHONHASHSEED=HASH_SEED, unless it already
+    is. Called first thing by the commands that export (this module's and ``train``'s ``__main__``)."""
+    if os.environ.get("PYTHONHASHSEED") != HASH_SEED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, sys.orig_argv, dict(os.environ, PYTHONHASHSEED=HASH_SEED))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=1234)
@@ -392,4 +408,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    with_fixed_hash_seed()
     sys.exit(main())

@@ -1196,4 +1196,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    export.with_fixed_hash_seed()  # the same weights exported as the same bytes
     sys.exit(main())

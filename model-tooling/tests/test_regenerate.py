@@ -2,6 +2,9 @@
 and the random-weight bundle training starts from still exports in the same contract."""
 import json
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -62,6 +65,24 @@ class RegenerateTest(unittest.TestCase):
             # the trained bundle's tokenizer differs (retrained on the world's text), so does the empty prompt's id
             # list only where the tokenizer would; everything else of the contract is the same
             self.assertEqual(regenerated, committed)
+
+    def test_export_writes_the_same_bytes_whatever_the_callers_hash_seed(self):
+        """`python -m nextgpt_tooling.export` (and `train`) run themselves under a fixed PYTHONHASHSEED: TorchScript
+        writes module constants in set order, so two processes with other hash seeds exported the same weights as
+        different .pt bytes. Same out path both times: the archive's inner folder is named after the file."""
+        tooling = os.path.dirname(os.path.dirname(os.path.abspath(export.__file__)))
+        checksums = []
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "nano-random")
+            for hash_seed in ("1", "2"):
+                env = dict(os.environ, PYTHONHASHSEED=hash_seed, PYTHONPATH=tooling)
+                subprocess.run([sys.executable, "-m", "nextgpt_tooling.export", "--seed", "1234", "--out", out],
+                               env=env, check=True, capture_output=True)
+                with open(os.path.join(out, "bundle.json")) as f:
+                    checksums.append({name: e["sha256"] for name, e in json.load(f)["files"].items()})
+                shutil.rmtree(out)
+        self.assertEqual(len(checksums[0]), 22)
+        self.assertEqual(checksums[0], checksums[1])
 
 
 class SafetensorsTest(unittest.TestCase):
